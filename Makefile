@@ -1,0 +1,54 @@
+# Two commands: `make run` (local stack with demo data) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-dev
+PYTEST_ARGS ?=
+
+.PHONY: run test lint typecheck messages compile check-messages package reconcile bench browser clean
+
+$(STAMP): requirements.txt requirements-dev.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --disable-pip-version-check 'pip<26.3'
+	$(PY) -m pip install -q --disable-pip-version-check -r requirements-dev.txt
+	touch $(STAMP)
+
+compile: $(STAMP)
+	$(PY) -m devtools.messages compile
+
+run: compile
+	$(PY) -m devtools.run_local
+
+browser:
+	@command -v chromium >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "Browser tests need Debian's chromium: sudo apt-get install chromium"; exit 1; fi; }
+
+lint: $(STAMP)
+	$(PY) -m ruff check app.py chalicelib devtools tests bench
+
+typecheck: $(STAMP)
+	$(PY) -m mypy chalicelib
+
+messages: $(STAMP)
+	$(PY) -m devtools.messages extract
+
+check-messages: $(STAMP)
+	$(PY) -m devtools.messages check
+
+test: compile browser lint typecheck check-messages
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+package: compile
+	$(PY) -m devtools.package
+
+reconcile: compile
+	$(PY) -m devtools.reconcile
+
+bench: compile
+	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf build .pytest_cache .mypy_cache .ruff_cache
+	find chalicelib -name '*.mo' -delete

@@ -1,0 +1,3 @@
+from chalice import Blueprint
+
+bp = Blueprint(__name__)

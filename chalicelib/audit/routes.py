@@ -1,0 +1,12 @@
+from chalice import Blueprint
+
+from chalicelib.audit import service as audit
+from chalicelib.auth.roles import ADMIN
+from chalicelib.web.routing import page
+
+bp = Blueprint(__name__)
+
+
+@page(bp, "/staff/audit", roles=(ADMIN,))
+def recent_entries(ctx):
+    return ctx.render("audit/recent.html", entries=audit.recent(limit=200))

@@ -1,0 +1,50 @@
+"""The one audit helper every area calls for each read or change of client or
+money data. Entries hold identifiers only (a client code, a record id), never
+names, amounts or addresses."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.audit.models import AuditEntry
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who acts: a user id (never a password or token) and their roles."""
+
+    user_id: str
+    roles: tuple[str, ...] = ()
+
+
+SYSTEM = Actor("system", ("system",))
+
+
+def record(actor: Actor, action: str, record_type: str, record_id: str) -> None:
+    """Append one audit entry, e.g. `record(actor, "read", "client", "K-2025-031")`."""
+    now = datetime.now(UTC)
+    entry = AuditEntry(
+        now.strftime("%Y-%m-%d"),
+        f"{now.isoformat(timespec='microseconds')}#{secrets.token_hex(4)}",
+        actor=actor.user_id,
+        roles=",".join(actor.roles) or "-",
+        action=action,
+        record_type=record_type,
+        record_id=record_id or "-",
+    )
+    entry.save(condition=AuditEntry.entry_id.does_not_exist())
+
+
+def recent(limit: int = 100, days: int = 7) -> list[AuditEntry]:
+    """The newest entries first, looking back at most `days` days."""
+    today = datetime.now(UTC).date()
+    entries: list[AuditEntry] = []
+    for back in range(days):
+        day = (today - timedelta(days=back)).isoformat()
+        remaining = limit - len(entries)
+        entries.extend(AuditEntry.query(day, scan_index_forward=False, limit=remaining))
+        if len(entries) >= limit:
+            break
+    return entries

@@ -1,0 +1,43 @@
+from pynamodb.attributes import (
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.db import BaseMeta, table_name
+
+
+class LocalUser(Model):
+    """A user of the local identity provider (the `local` stage only)."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("local-users")
+        local_only = True  # prod users live in Cognito
+
+    email = UnicodeAttribute(hash_key=True)
+    user_id = UnicodeAttribute()
+    password_hash = UnicodeAttribute()
+    roles = UnicodeSetAttribute()
+
+
+class RevokedSession(Model):
+    """A session ended by logout; kept until the token would have expired."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("revoked-sessions")
+
+    session_id = UnicodeAttribute(hash_key=True)
+    expires = TTLAttribute()
+
+
+class RateCounter(Model):
+    """A counter per key and time window (login failures, checkout attempts)."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("rate-counters")
+
+    key = UnicodeAttribute(hash_key=True)
+    hits = NumberAttribute(default=0)
+    expires = TTLAttribute()

@@ -1,0 +1,81 @@
+"""Log in, log out and resolve the user behind a session token."""
+
+from __future__ import annotations
+
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.auth import ratelimit, tokens
+from chalicelib.auth.models import LocalUser, RevokedSession
+from chalicelib.auth.passwords import hash_password, verify_password
+from chalicelib.auth.roles import ALL_ROLES, User
+from chalicelib.db import put_if_absent
+from chalicelib.errors import N_, TooManyRequests, Unauthenticated
+
+FAILED_LOGIN_LIMIT = 5
+FAILED_LOGIN_WINDOW = 15 * 60
+WRONG_LOGIN = N_("Wrong email or password.")
+
+
+def login(email: str, password: str) -> str:
+    """A session token for a local user. One message for every wrong login;
+    past five failures for an email in 15 minutes, even a right one waits."""
+    email = email.strip().lower()
+    key = f"login:{email}"
+    if ratelimit.count(key, FAILED_LOGIN_WINDOW) >= FAILED_LOGIN_LIMIT:
+        raise TooManyRequests()
+    try:
+        user = LocalUser.get(email) if email else None
+    except LocalUser.DoesNotExist:
+        user = None
+    if not verify_password(password, user.password_hash if user else None) or not user:
+        ratelimit.hit(key, FAILED_LOGIN_WINDOW)
+        raise Unauthenticated(WRONG_LOGIN)
+    return tokens.issue_local_token(user.user_id, user.email, sorted(user.roles))
+
+
+def _roles_from(claims: dict[str, Any]) -> tuple[str, ...]:
+    raw = claims.get("roles") or claims.get("cognito:groups") or []
+    return tuple(sorted(role for role in raw if role in ALL_ROLES))
+
+
+def user_from_token(token: str) -> User:
+    """The user of a valid, unrevoked token; Unauthenticated otherwise."""
+    claims = tokens.verify(token)
+    session_id = str(claims.get("jti") or claims.get("origin_jti") or "")
+    if session_id and _is_revoked(session_id):
+        raise Unauthenticated()
+    return User(
+        user_id=str(claims["sub"]),
+        email=str(claims.get("email", "")),
+        roles=_roles_from(claims),
+        session_id=session_id,
+    )
+
+
+def _is_revoked(session_id: str) -> bool:
+    try:
+        RevokedSession.get(session_id)
+    except RevokedSession.DoesNotExist:
+        return False
+    return True
+
+
+def logout(user: User, hours: int = 24) -> None:
+    """End a session: its token is refused from now on."""
+    if user.session_id:
+        expires = datetime.fromtimestamp(time.time() + hours * 3600, UTC)
+        RevokedSession(user.session_id, expires=expires).save()
+
+
+def ensure_local_user(email: str, password: str, roles: list[str]) -> None:
+    """Create a local user unless one exists (demo data; loading twice is a no-op)."""
+    put_if_absent(
+        LocalUser(
+            email,
+            user_id=f"u-{email.split('@')[0]}",
+            password_hash=hash_password(password),
+            roles=set(roles),
+        )
+    )

@@ -1,0 +1,55 @@
+"""Home pages, health check and the stylesheet."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.auth.roles import ANY_USER, STAFF_ROLES
+from chalicelib.config import get_settings
+from chalicelib.core.health import dynamodb_answers
+from chalicelib.web.nav import staff_links
+from chalicelib.web.render import TEMPLATES_DIR
+from chalicelib.web.routing import api, page
+
+bp = Blueprint(__name__)
+
+
+@page(bp, "/")
+def home(ctx):
+    return ctx.render("core/home.html")
+
+
+@page(bp, "/staff", roles=STAFF_ROLES)
+def staff_home(ctx):
+    return ctx.render("core/staff_home.html", staff_links=staff_links(ctx.user))
+
+
+@page(bp, "/me", roles=ANY_USER)
+def my_home(ctx):
+    if ctx.user.is_staff:
+        return ctx.redirect("/staff")
+    return ctx.render("core/my_home.html")
+
+
+@api(bp, "/healthz")
+def healthz(ctx):
+    answers = dynamodb_answers()
+    return ctx.json_response(
+        {
+            "status": "ok" if answers else "degraded",
+            "stage": get_settings().stage,
+            "dynamodb": answers,
+        }
+    )
+
+
+@bp.route("/static/app.css")
+def stylesheet():
+    css = (TEMPLATES_DIR / "static" / "app.css").read_text(encoding="utf-8")
+    return Response(
+        css,
+        headers={
+            "Content-Type": "text/css; charset=utf-8",
+            "Cache-Control": "public, max-age=3600",
+        },
+    )

@@ -1,0 +1,90 @@
+"""The PynamoDB base shared by every area, and the list of all tables.
+
+Table names and the endpoint are read from the settings when a model class is
+defined: in `local` and `test` the endpoint is moto's server, in `prod` it is
+real DynamoDB, through the same code.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import pkgutil
+from collections.abc import Iterator
+
+from pynamodb.models import Model
+
+from chalicelib.config import get_settings
+
+AREAS_PACKAGE = "chalicelib"
+
+
+def table_name(suffix: str) -> str:
+    """The stage-prefixed name of a table, e.g. `ngo-prod-audit`."""
+    return f"{get_settings().table_prefix}-{suffix}"
+
+
+class BaseMeta:
+    """Meta attributes every model shares; subclass it and set `table_name`."""
+
+    region = get_settings().aws_region
+    host = get_settings().dynamodb_host or None
+    billing_mode = "PAY_PER_REQUEST"
+    connect_timeout_seconds = 2
+    read_timeout_seconds = 5
+    max_retry_attempts = 2
+
+
+def _model_modules() -> Iterator[str]:
+    package = importlib.import_module(AREAS_PACKAGE)
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.ispkg:
+            name = f"{AREAS_PACKAGE}.{info.name}.models"
+            if importlib.util.find_spec(name) is not None:
+                yield name
+
+
+def all_models() -> list[type[Model]]:
+    """Every table model of every area (each area keeps its own `models.py`)."""
+    found: dict[str, type[Model]] = {}
+    for module_name in _model_modules():
+        module = importlib.import_module(module_name)
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Model)
+                and value is not Model
+                and getattr(value.Meta, "table_name", None)
+            ):
+                found[value.Meta.table_name] = value
+    return [found[name] for name in sorted(found)]
+
+
+def create_tables() -> None:
+    """Create every missing table (local and test stages only)."""
+    for model in all_models():
+        if not model.exists():
+            model.create_table(wait=True)
+
+
+def is_condition_failure(error: Exception) -> bool:
+    """True when a PynamoDB write failed only because its condition was false."""
+    code = getattr(error, "cause_response_code", None)
+    if code == "TransactionCanceledException":
+        reasons = getattr(error, "cancellation_reasons", None) or []
+        return any(r and r.code == "ConditionalCheckFailed" for r in reasons)
+    return code == "ConditionalCheckFailedException"
+
+
+def put_if_absent(item: Model) -> bool:
+    """Save `item` unless its key exists; False when it already did."""
+    from pynamodb.exceptions import PutError
+
+    hash_attr = item._hash_key_attribute()
+    try:
+        item.save(condition=hash_attr.does_not_exist())
+    except PutError as error:
+        if is_condition_failure(error):
+            return False
+        raise
+    return True

@@ -1,0 +1,81 @@
+"""Domain errors: named in business words, carrying a stable code and status.
+
+Services raise them; the web layer turns them into a JSON error
+(`{"error": {"code", "message"}}`) or an HTML error page in the user's
+language. `message` is a gettext msgid and `params` fill its placeholders, so
+the text is translated where it is shown. Never put a secret in either.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def N_(message: str) -> str:
+    """Mark a message for translation where it is shown, not where defined."""
+    return message
+
+
+class DomainError(Exception):
+    code = "bad_request"
+    status = 400
+    message = N_("The request could not be processed.")
+
+    def __init__(self, message: str | None = None, **params: Any) -> None:
+        super().__init__(message or self.message)
+        if message:
+            self.message = message
+        self.params = params
+
+
+class ValidationFailed(DomainError):
+    """Input was malformed; `fields` maps a field name to a message."""
+
+    code = "validation_failed"
+    status = 400
+    message = N_("Some fields are not valid.")
+
+    def __init__(
+        self,
+        fields: dict[str, str] | None = None,
+        message: str | None = None,
+        **params: Any,
+    ) -> None:
+        super().__init__(message, **params)
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    code = "not_found"
+    status = 404
+    message = N_("Not found.")
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+    message = N_("The request conflicts with the current state.")
+
+
+class Unauthenticated(DomainError):
+    code = "unauthenticated"
+    status = 401
+    message = N_("Please log in.")
+
+
+class Forbidden(DomainError):
+    code = "forbidden"
+    status = 403
+    message = N_("You do not have access to this.")
+
+
+class CsrfFailed(DomainError):
+    code = "csrf_failed"
+    status = 403
+    message = N_("The form has expired. Please go back, reload the page and try again.")
+
+
+class TooManyRequests(DomainError):
+    code = "too_many_requests"
+    status = 429
+    message = N_("Too many attempts. Please wait a few minutes and try again.")

@@ -1,0 +1,82 @@
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+)
+from pynamodb.models import Model
+
+from chalicelib.db import BaseMeta, table_name
+
+
+class Fund(Model):
+    """Where money belongs. `balance` (øre) changes only with a ledger entry,
+    in the same transaction."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("funds")
+
+    fund_id = UnicodeAttribute(hash_key=True)
+    names: MapAttribute = MapAttribute(
+        default=dict
+    )  # {"nb": ..., "en": ..., "es": ...}
+    restricted = BooleanAttribute(default=False)
+    public = BooleanAttribute(default=False)  # donors may choose it
+    purposes = UnicodeSetAttribute(null=True)  # restricted funds pay only these
+    currency = UnicodeAttribute(default="NOK")
+    balance = NumberAttribute(default=0)
+    active = BooleanAttribute(default=True)
+
+    def name(self, lang: str) -> str:
+        names = (
+            self.names.as_dict() if hasattr(self.names, "as_dict") else dict(self.names)
+        )
+        return str(
+            names.get(lang) or names.get("en") or names.get("nb") or self.fund_id
+        )
+
+
+class LedgerEntry(Model):
+    """One immutable line of a fund's ledger; newest last in `entry_id` order."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("ledger")
+
+    fund_id = UnicodeAttribute(hash_key=True)
+    entry_id = UnicodeAttribute(range_key=True)  # "<ISO time>#<movement id>"
+    movement_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # donation, refund, gift, disbursement, reversal, ...
+    amount = NumberAttribute()  # øre, + in, - out
+    currency = UnicodeAttribute(default="NOK")
+    created_at = UTCDateTimeAttribute()
+    actor = UnicodeAttribute()
+    reference = UnicodeAttribute(null=True)  # the source record's id, never a name
+    memo = UnicodeAttribute(null=True)
+
+
+class Movement(Model):
+    """One money movement (one or more entries); its id makes posting idempotent."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("movements")
+
+    movement_id = UnicodeAttribute(hash_key=True)
+    kind = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    entries: ListAttribute = ListAttribute(default=list)  # [{"fund_id", "amount"}]
+
+
+class FundMonth(Model):
+    """Income and spending of a fund in one month, kept up to date by every
+    posting so that views never read the history."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("fund-months")
+
+    fund_id = UnicodeAttribute(hash_key=True)
+    month = UnicodeAttribute(range_key=True)  # YYYY-MM
+    income = NumberAttribute(default=0)
+    spending = NumberAttribute(default=0)

@@ -1,0 +1,27 @@
+"""Money is an integer number of øre plus a currency code; never a float."""
+
+from __future__ import annotations
+
+import re
+
+CURRENCY = "NOK"
+_AMOUNT = re.compile(r"^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$")
+
+
+def format_nok(ore: int | None) -> str:
+    """Øre as NOK with non-breaking thousands separators: 1 234,50 kr."""
+    if ore is None:
+        return ""
+    sign = "-" if ore < 0 else ""
+    kroner, rest = divmod(abs(int(ore)), 100)
+    whole = f"{kroner:,}".replace(",", "\u00a0")
+    return f"{sign}{whole},{rest:02d}\u00a0kr"
+
+
+def parse_nok(text: str) -> int | None:
+    """'1234', '1234,5' or '1234.50' NOK as øre; None when it is not an amount."""
+    match = _AMOUNT.match(text or "")
+    if not match:
+        return None
+    kroner, fraction = match.groups()
+    return int(kroner) * 100 + int((fraction or "0").ljust(2, "0"))

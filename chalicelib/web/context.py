@@ -1,0 +1,182 @@
+"""What a view needs about its request: the user, the language, form and JSON
+input, rendering, and cookies to set. Views receive it as their first argument."""
+
+from __future__ import annotations
+
+import json
+import secrets
+from http.cookies import CookieError, SimpleCookie
+from typing import Any
+from urllib.parse import parse_qs, urlencode
+
+from chalice import Response
+
+from chalicelib.auth.roles import User
+from chalicelib.config import get_settings
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.web import csrf, i18n
+from chalicelib.web.render import render
+
+SESSION_COOKIE = "session"
+ANON_COOKIE = "anon"
+LANG_COOKIE = "lang"
+
+
+def cookie_header(
+    name: str, value: str, max_age: int | None = None, http_only: bool = True
+) -> str:
+    parts = [f"{name}={value}", "Path=/", "SameSite=Lax"]
+    if max_age is not None:
+        parts.append(f"Max-Age={max_age}")
+    if http_only:
+        parts.append("HttpOnly")
+    if get_settings().secure_cookies:
+        parts.append("Secure")
+    return "; ".join(parts)
+
+
+class RequestContext:
+    def __init__(self, request: Any, kind: str, languages: tuple[str, ...]) -> None:
+        self.request = request
+        self.kind = kind  # "page" or "api"
+        self.user: User | None = None
+        self.bearer = False
+        self.set_cookies: list[str] = []
+        self.cookies = self._parse_cookies(request.headers.get("cookie", ""))
+        query = request.query_params or {}
+        self.lang = i18n.negotiate(
+            query.get("lang"),
+            self.cookies.get(LANG_COOKIE),
+            request.headers.get("accept-language"),
+            languages,
+        )
+        self.languages = languages
+        if (
+            query.get("lang") == self.lang
+            and self.cookies.get(LANG_COOKIE) != self.lang
+        ):
+            self.set_cookies.append(cookie_header(LANG_COOKIE, self.lang, 31536000))
+        self._form: dict[str, list[str]] | None = None
+        self._anon_key = ""
+
+    @staticmethod
+    def _parse_cookies(header: str) -> dict[str, str]:
+        jar: SimpleCookie = SimpleCookie()
+        try:
+            jar.load(header)
+        except CookieError:
+            return {}
+        return {key: morsel.value for key, morsel in jar.items()}
+
+    # --- input -----------------------------------------------------------
+    @property
+    def method(self) -> str:
+        return str(self.request.method).upper()
+
+    @property
+    def path(self) -> str:
+        return str(self.request.context.get("path") or self.request.path or "/")
+
+    @property
+    def query(self) -> dict[str, str]:
+        return dict(self.request.query_params or {})
+
+    @property
+    def client_ip(self) -> str:
+        identity = self.request.context.get("identity") or {}
+        return str(identity.get("sourceIp") or "unknown")
+
+    def header(self, name: str) -> str:
+        return str(self.request.headers.get(name.lower(), ""))
+
+    def raw_body(self) -> bytes:
+        return bytes(self.request.raw_body or b"")
+
+    def form_lists(self) -> dict[str, list[str]]:
+        if self._form is None:
+            try:
+                text = self.raw_body().decode("utf-8")
+            except UnicodeDecodeError:
+                raise ValidationFailed(
+                    message=N_("The form could not be read.")
+                ) from None
+            self._form = parse_qs(text, keep_blank_values=True)
+        return self._form
+
+    def form(self) -> dict[str, str]:
+        """Form fields (first value of each), stripped of surrounding spaces."""
+        return {key: values[0].strip() for key, values in self.form_lists().items()}
+
+    def json(self) -> dict[str, Any]:
+        """The JSON object body; ValidationFailed for anything else."""
+        try:
+            body = json.loads(self.raw_body() or b"null")
+        except ValueError:
+            raise ValidationFailed(
+                message=N_("The body must be a JSON object.")
+            ) from None
+        if not isinstance(body, dict):
+            raise ValidationFailed(message=N_("The body must be a JSON object."))
+        return body
+
+    # --- session and CSRF ----------------------------------------------
+    @property
+    def session_key(self) -> str:
+        """The key CSRF tokens are tied to: the session, else an anonymous id."""
+        if self.user and self.user.session_id:
+            return self.user.session_id
+        if not self._anon_key:
+            self._anon_key = self.cookies.get(ANON_COOKIE, "")
+            if len(self._anon_key) < 16:
+                self._anon_key = secrets.token_urlsafe(24)
+                self.set_cookies.append(cookie_header(ANON_COOKIE, self._anon_key))
+        return self._anon_key
+
+    @property
+    def csrf_token(self) -> str:
+        return csrf.token_for(self.session_key)
+
+    def csrf_ok(self) -> bool:
+        sent = self.form().get("csrf_token") if self.kind == "page" else None
+        sent = sent or self.header("x-csrf-token")
+        session_key = (
+            self.user.session_id
+            if self.user and self.user.session_id
+            else self.cookies.get(ANON_COOKIE, "")
+        )
+        return csrf.is_valid(session_key, sent)
+
+    # --- output ----------------------------------------------------------
+    def gettext(self, message: str, **params: Any) -> str:
+        return i18n.translate(self.lang, message, **params)
+
+    def url(self, path: str, **params: Any) -> str:
+        query = {k: v for k, v in params.items() if v not in (None, "")}
+        return f"{path}?{urlencode(query)}" if query else path
+
+    def render(self, template: str, status: int = 200, **context: Any) -> Response:
+        body = render(
+            template,
+            self.lang,
+            user=self.user,
+            csrf_token=self.csrf_token,
+            request_path=self.path,
+            languages=self.languages,
+            language_names=i18n.LANGUAGE_NAMES,
+            **context,
+        )
+        return Response(
+            body,
+            status_code=status,
+            headers={"Content-Type": "text/html; charset=utf-8"},
+        )
+
+    def redirect(self, location: str, status: int = 303) -> Response:
+        return Response("", status_code=status, headers={"Location": location})
+
+    def json_response(self, body: Any, status: int = 200) -> Response:
+        return Response(
+            json.dumps(body, default=str),
+            status_code=status,
+            headers={"Content-Type": "application/json"},
+        )

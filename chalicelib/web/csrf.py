@@ -1,0 +1,19 @@
+"""CSRF tokens tied to the session (or, before login, to an anonymous cookie)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+
+from chalicelib.config import get_settings
+
+
+def token_for(session_key: str) -> str:
+    key = get_settings().secret_key.encode()
+    return hmac.new(key, f"csrf:{session_key}".encode(), hashlib.sha256).hexdigest()
+
+
+def is_valid(session_key: str, token: str | None) -> bool:
+    return bool(session_key and token) and hmac.compare_digest(
+        token_for(session_key), str(token)
+    )

@@ -1,0 +1,34 @@
+"""Jinja2 environments, one per language, created on first use."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from chalicelib.money import format_nok
+from chalicelib.web.i18n import translations
+
+# Locally templates/ sits beside app.py; in the Lambda zip vendor/templates
+# (a symlink) lands at the zip root, again beside app.py.
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+
+
+@cache
+def environment(lang: str) -> Any:
+    import jinja2  # imported on the first page, not at start-up
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=True,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["nok"] = format_nok
+    return env
+
+
+def render(template: str, lang: str, **context: Any) -> str:
+    return str(environment(lang).get_template(template).render(lang=lang, **context))

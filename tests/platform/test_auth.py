@@ -1,0 +1,136 @@
+"""Logging in and out, tokens and roles, as users and API clients see them."""
+from __future__ import annotations
+
+import json
+import time
+from urllib.parse import urlencode
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from chalicelib.demo import load_demo_data
+from tests.conftest import DEMO_PASSWORD, bearer, json_body
+
+
+@pytest.fixture
+def demo_users():
+    load_demo_data(DEMO_PASSWORD)
+
+
+def login_form(client, email, password):
+    page = client.get("/auth/login")
+    anon = page.headers["Set-Cookie"]
+    anon = anon if isinstance(anon, str) else anon[0]
+    cookie = anon.split(";")[0]
+    token = page.body.decode().split('name="csrf_token" value="')[1].split('"')[0]
+    body = urlencode({"email": email, "password": password, "csrf_token": token})
+    return client.post("/auth/login", body=body, headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
+
+
+def session_cookie(response) -> str:
+    cookies = response.headers.get("Set-Cookie")
+    cookies = cookies if isinstance(cookies, list) else [cookies]
+    for cookie in cookies:
+        if cookie.startswith("session="):
+            return cookie
+    raise AssertionError("no session cookie")
+
+
+def test_staff_logs_in_with_the_form_and_sees_the_staff_home(client, demo_users):
+    response = login_form(client, "staff@demo.local", DEMO_PASSWORD)
+    assert response.status_code == 303
+    cookie = session_cookie(response)
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    home = client.get("/staff", headers={"Cookie": cookie.split(";")[0]})
+    assert home.status_code == 200
+    assert "staff@demo.local" in home.body.decode()
+
+
+def test_a_wrong_password_and_an_unknown_user_get_the_same_message(client, demo_users):
+    wrong = login_form(client, "staff@demo.local", "nope")
+    unknown = login_form(client, "nobody@demo.local", "nope")
+    assert wrong.status_code == unknown.status_code == 401
+    assert "Feil e-post eller passord." in wrong.body.decode()
+    assert "Feil e-post eller passord." in unknown.body.decode()
+
+
+def test_repeated_failures_lock_the_login_for_a_while(client, demo_users):
+    for _ in range(5):
+        login_form(client, "finance@demo.local", "wrong")
+    response = login_form(client, "finance@demo.local", DEMO_PASSWORD)
+    assert response.status_code == 429
+
+
+def test_api_clients_get_a_bearer_token(client, demo_users):
+    response = client.post("/auth/token", headers={"Content-Type": "application/json"},
+                           body=json.dumps({"email": "admin@demo.local",
+                                            "password": DEMO_PASSWORD}))
+    token = json_body(response)["access_token"]
+    me = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert json_body(me)["roles"] == ["admin"]
+
+
+def test_without_a_session_the_api_answers_401_json_and_pages_redirect(client):
+    api = client.get("/api/me")
+    assert api.status_code == 401
+    assert json_body(api)["error"]["code"] == "unauthenticated"
+    page = client.get("/staff")
+    assert page.status_code == 302
+    assert page.headers["Location"].startswith("/auth/login")
+
+
+def test_a_volunteer_is_refused_the_staff_home(client, session_as):
+    response = client.get("/staff", headers=session_as("volunteer").headers())
+    assert response.status_code == 403
+    assert "<html" in response.body.decode()
+
+
+@pytest.mark.parametrize("token", [
+    "not-a-token",
+    "a.b.c",
+    jwt.encode({"sub": "x", "iss": "http://127.0.0.1/local-idp", "aud": "ngo-platform",
+                "iat": int(time.time()), "exp": int(time.time()) + 60},
+               rsa.generate_private_key(public_exponent=65537, key_size=2048),
+               algorithm="RS256"),
+])
+def test_malformed_or_foreign_tokens_get_401(client, token):
+    response = client.get("/api/me", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 401
+    assert json_body(response)["error"]["code"] == "unauthenticated"
+
+
+def test_an_expired_token_gets_401_with_a_clear_message(client):
+    from chalicelib.auth import tokens
+    key = tokens._local_private_key()
+    expired = jwt.encode({"sub": "u", "iss": "http://127.0.0.1/local-idp",
+                          "aud": "ngo-platform", "iat": 1, "exp": 2}, key,
+                         algorithm="RS256")
+    response = client.get("/api/me", headers={"Authorization": f"Bearer {expired}",
+                                              "Accept-Language": "en"})
+    assert response.status_code == 401
+    assert "expired" in json_body(response)["error"]["message"]
+
+
+def test_a_malformed_session_cookie_is_treated_as_no_session(client):
+    response = client.get("/staff", headers={"Cookie": "session=garbage; lang=xx"})
+    assert response.status_code == 302
+
+
+def test_logout_ends_the_session(client, session_as):
+    session = session_as("staff")
+    headers, body = session.form({})
+    assert client.post("/auth/logout", headers=headers, body=body).status_code == 303
+    assert client.get("/staff", headers=session.headers()).status_code == 302
+
+
+def test_a_form_post_without_csrf_token_is_refused(client, session_as):
+    headers, body = session_as("staff").form({}, with_csrf=False)
+    response = client.post("/auth/logout", headers=headers, body=body)
+    assert response.status_code == 403
+
+
+def test_bearer_calls_need_no_csrf_token(client):
+    response = client.get("/api/me", headers=bearer("finance"))
+    assert response.status_code == 200
