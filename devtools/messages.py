@@ -82,8 +82,11 @@ def po_path(area: str, lang: str) -> Path:
     return ROOT / "chalicelib" / area / "locale" / lang / "LC_MESSAGES" / "messages.po"
 
 
-def extract() -> None:
+def extract(only: list[str] | None = None) -> None:
+    """Update the catalogs of `only` these areas (all when empty)."""
     for area, paths in areas().items():
+        if only and area not in only:
+            continue
         template = template_for(paths)
         for lang in LANGS:
             path = po_path(area, lang)
@@ -161,7 +164,7 @@ def fill(area: str, lang: str, json_file: str) -> None:
 if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else "check"
     if command == "extract":
-        extract()
+        extract(sys.argv[2:])
     elif command == "fill":
         fill(sys.argv[2], sys.argv[3], sys.argv[4])
     elif command == "compile":

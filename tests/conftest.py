@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import os
-import urllib.request
+import threading
+from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
@@ -36,15 +37,21 @@ from chalicelib.web import csrf  # noqa: E402
 DEMO_PASSWORD = os.environ["DEMO_PASSWORD"]
 
 
-def reset_tables() -> None:
-    """Empty DynamoDB (moto's reset) and create every table again."""
-    request = urllib.request.Request(
-        f"{os.environ['DYNAMODB_HOST']}/moto-api/reset", method="POST", data=b""
-    )
-    urllib.request.urlopen(request).close()
+def create_tables() -> None:
     for model in all_models():
-        model._connection = None  # forget cached table descriptions
-        model.create_table(wait=True)
+        if not model.exists():
+            model.create_table(wait=False)  # moto's tables are ACTIVE at once
+
+
+def reset_tables() -> None:
+    """Empty every table (cheaper than creating them again for each test)."""
+    for model in all_models():
+        with model.batch_write() as batch:
+            for item in model.scan():
+                batch.delete(item)
+
+
+create_tables()
 
 
 @pytest.fixture(autouse=True)
@@ -103,4 +110,64 @@ def json_body(response) -> dict:
     return json.loads(response.body)
 
 
-__all__ = ["all_models", "bearer", "json_body", "token_for", "DEMO_PASSWORD"]
+OUTPUT_DIR = Path(__file__).resolve().parents[1] / "test-output"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def live_server():
+    """The app behind Chalice's local HTTP server (what `make run` serves)."""
+    from devtools.localstack import free_port, make_http_server
+
+    port = free_port()
+    server = make_http_server(app, port, stage="test")
+    thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (no browser download needed)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab; `page.console_errors` collects console errors."""
+    context = browser.new_context(locale="nb-NO")
+    tab = context.new_page()
+    tab.console_errors = []
+    tab.on("console", lambda msg: msg.type == "error" and tab.console_errors.append(
+        msg.text))
+    tab.on("pageerror", lambda error: tab.console_errors.append(str(error)))
+    yield tab
+    context.close()
+
+
+def browser_login(page, base_url: str, role: str) -> None:
+    """Log in through the real form as a demo user (load demo users first)."""
+    page.goto(f"{base_url}/auth/login?lang=en")
+    page.fill("#email", f"{role}@demo.local")
+    page.fill("#password", DEMO_PASSWORD)
+    page.click("button[type=submit]")
+
+
+def screenshot(page, name: str) -> Path:
+    OUTPUT_DIR.mkdir(exist_ok=True)
+    path = OUTPUT_DIR / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+__all__ = ["bearer", "browser_login", "json_body", "screenshot", "token_for",
+           "DEMO_PASSWORD"]
