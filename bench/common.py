@@ -1,0 +1,58 @@
+"""Shared bench helpers: an embedded DynamoDB, a request counter, a timer.
+Run a benchmark from the repository root: `.venv/bin/python bench/<name>.py`."""
+from __future__ import annotations
+
+import contextlib
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Callable, Iterator
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def start_stack() -> None:
+    """moto's DynamoDB in-process, every table created; call before importing app."""
+    os.environ.update({"STAGE": "test", "TABLE_PREFIX": "ngo-bench",
+                       "DEMO_PASSWORD": "bench-password"})
+    from devtools.localstack import start_dynamodb
+
+    start_dynamodb()
+    from chalicelib.db import create_tables
+
+    create_tables()
+
+
+class RequestCounter:
+    count = 0
+
+
+@contextlib.contextmanager
+def counting_requests() -> Iterator[RequestCounter]:
+    """Count the DynamoDB API calls PynamoDB makes inside the block."""
+    from pynamodb.connection.base import Connection
+
+    counter = RequestCounter()
+    original = Connection._make_api_call
+
+    def counted(self, operation_name, operation_kwargs, *args, **kwargs):
+        counter.count += 1
+        return original(self, operation_name, operation_kwargs, *args, **kwargs)
+
+    Connection._make_api_call = counted  # type: ignore[method-assign]
+    try:
+        yield counter
+    finally:
+        Connection._make_api_call = original  # type: ignore[method-assign]
+
+
+def median_seconds(action: Callable[[], object], repeat: int = 7) -> float:
+    timings = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
