@@ -5,8 +5,8 @@ provider, the thank-you list (in-kind area) asks them all.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 
 @dataclass(frozen=True)

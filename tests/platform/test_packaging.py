@@ -1,0 +1,85 @@
+"""What a deployer gets from `make package`: a zip with the templates and
+translations, and a CloudFormation template that matches the models."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from devtools.infra import deployed_models, fragments, logical_id, table_resource
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def package_dir(tmp_path_factory):
+    from devtools.package import package
+
+    return package(tmp_path_factory.mktemp("package"))
+
+
+def test_the_deployment_zip_holds_templates_stylesheet_and_translations(package_dir):
+    names = set(zipfile.ZipFile(package_dir / "deployment.zip").namelist())
+    assert "app.py" in names
+    assert "templates/base.html" in names
+    assert "templates/static/app.css" in names
+    assert "chalicelib/web/locale/nb/LC_MESSAGES/messages.mo" in names
+    assert "chalicelib/web/locale/es/LC_MESSAGES/messages.mo" in names
+    assert not any(name.startswith("tests/") or name.startswith("devtools/")
+                   for name in names)
+
+
+def test_the_packaged_template_passes_cfn_lint(package_dir):
+    result = subprocess.run([str(Path(sys.executable).with_name("cfn-lint")),
+                             str(package_dir / "sam.json")],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_lambda_may_touch_only_our_tables(package_dir):
+    template = json.loads((package_dir / "sam.json").read_text())
+    resources = template["Resources"]
+    statement = resources["TablesAccessPolicy"]["Properties"]["PolicyDocument"][
+        "Statement"][0]
+    tables = {name for name, r in resources.items()
+              if r["Type"] == "AWS::DynamoDB::Table"}
+    granted = {ref["Fn::GetAtt"][0] for ref in statement["Resource"] if "Fn::GetAtt" in ref}
+    assert granted == tables
+    assert "*" not in json.dumps(statement["Resource"]).replace("/index/*", "")
+    assert "dynamodb:DeleteTable" not in statement["Action"]
+
+
+def test_every_model_has_a_matching_table_in_infra():
+    declared = fragments()
+    for model in deployed_models():
+        suffix = model.Meta.table_name.split("ngo-test-", 1)[1]
+        resource = declared.get(logical_id(suffix))
+        assert resource is not None, f"infra/tables lacks {model.__name__}"
+        expected = table_resource(model)["Properties"]
+        actual = resource["Properties"]
+        for key in ("TableName", "KeySchema", "AttributeDefinitions",
+                    "GlobalSecondaryIndexes", "LocalSecondaryIndexes",
+                    "TimeToLiveSpecification"):
+            assert actual.get(key) == expected.get(key), f"{model.__name__}: {key}"
+
+
+def test_every_table_in_infra_is_protected_and_backed_up():
+    for name, resource in fragments().items():
+        properties = resource["Properties"]
+        assert properties["BillingMode"] == "PAY_PER_REQUEST", name
+        assert properties["PointInTimeRecoverySpecification"] == {
+            "PointInTimeRecoveryEnabled": True}, name
+        assert properties["SSESpecification"] == {"SSEEnabled": True}, name
+        assert properties["DeletionProtectionEnabled"] == {
+            "Fn::If": ["IsProd", True, False]}, name
+        assert resource["DeletionPolicy"] == "Retain", name
+
+
+def test_no_table_in_infra_lacks_a_model():
+    suffixes = {logical_id(m.Meta.table_name.split("ngo-test-", 1)[1])
+                for m in deployed_models()}
+    assert set(fragments()) <= suffixes
