@@ -134,3 +134,16 @@ def test_a_form_post_without_csrf_token_is_refused(client, session_as):
 def test_bearer_calls_need_no_csrf_token(client):
     response = client.get("/api/me", headers=bearer("finance"))
     assert response.status_code == 200
+
+
+def test_a_json_call_authenticated_by_cookie_needs_the_csrf_header(client, session_as,
+                                                                    demo_users):
+    session = session_as("staff")
+    body = json.dumps({"email": "staff@demo.local", "password": DEMO_PASSWORD})
+    refused = client.post("/auth/token", body=body, headers=session.headers(
+        **{"Content-Type": "application/json"}))
+    assert refused.status_code == 403
+    assert json_body(refused)["error"]["code"] == "csrf_failed"
+    accepted = client.post("/auth/token", body=body, headers=session.headers(
+        **{"Content-Type": "application/json", "X-CSRF-Token": session.csrf}))
+    assert accepted.status_code == 200
