@@ -106,3 +106,16 @@ def test_health_says_when_dynamodb_does_not_answer(client, monkeypatch):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert json_body(response)["dynamodb"] is False
+
+
+def test_outside_local_responses_demand_https(monkeypatch):
+    from dataclasses import replace
+
+    from chalicelib.config import get_settings
+    from chalicelib.web import security
+
+    prod = replace(get_settings(), stage="prod")
+    monkeypatch.setattr(security, "get_settings", lambda: prod)
+    headers: dict = {}
+    security.add_security_headers(headers)
+    assert headers["Strict-Transport-Security"].startswith("max-age=")
