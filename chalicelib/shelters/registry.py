@@ -53,7 +53,7 @@ def _whole(data: dict[str, Any], name: str, errors: dict[str, str],
     except ValueError:
         value = -1
     if not 0 <= value <= maximum:
-        errors[name] = N_("Enter a whole number from 0 to %(maximum)s.")
+        errors[name] = rules.BAD_NUMBER
         return default
     return value
 
@@ -172,3 +172,15 @@ def active_holds_of(shelter: Shelter, now: datetime | None = None) -> list[Hold]
 
 def active_stays_of(shelter_id: str) -> list[Stay]:
     return list(Stay.active_by_shelter.query(shelter_id))
+
+
+def parse_counts(data: dict[str, Any]) -> tuple[int, int]:
+    """Total and occupied beds from a form or JSON body."""
+    errors: dict[str, str] = {}
+    total = _whole(data, "total", errors, None)
+    occupied = _whole(data, "occupied", errors, 0)
+    if total is None and "total" not in errors:
+        errors["total"] = N_("This field is required.")
+    if errors or total is None or occupied is None:
+        raise ValidationFailed(fields=errors)
+    return total, occupied

@@ -20,6 +20,7 @@ SHELTER_TYPES = {
 GENDERS = ("woman", "man", "trans")
 STALE_AFTER = timedelta(hours=24)
 CLIENT_CODE = re.compile(r"^K-\d{4}-\d{3,4}$")
+BAD_NUMBER = N_("Enter a whole number within the allowed range.")
 MIN_HOLD_HOURS, MAX_HOLD_HOURS, DEFAULT_HOLD_HOURS = 1, 72, 4
 
 

@@ -29,9 +29,9 @@ def parse_need(query: dict[str, str]) -> rules.Need:
         except ValueError:
             children = -1
         if not 0 <= children <= 20:
-            errors["children"] = N_("Enter a whole number from 0 to %(maximum)s.")
+            errors["children"] = rules.BAD_NUMBER
     if errors:
-        raise ValidationFailed(fields=errors, maximum=20)
+        raise ValidationFailed(fields=errors)
     return rules.Need(
         region=(query.get("region") or "").strip() or None,
         gender=gender,
