@@ -10,7 +10,8 @@ from tests.shelters.helpers import SECRET_ADDRESS, SECRET_CONTACT, make_shelter
 
 
 def post_hold(client, shelter_id, role="coordinator", **body):
-    return client.post(f"/api/shelters/{shelter_id}/holds", headers=bearer(role),
+    headers = {**bearer(role), "Accept-Language": "en"}
+    return client.post(f"/api/shelters/{shelter_id}/holds", headers=headers,
                        body=json.dumps({"client_code": "K-2025-031", **body}))
 
 
@@ -39,7 +40,8 @@ def test_a_hold_on_a_full_shelter_gets_409_no_free_bed(client):
     assert refused.status_code == 409
     error = json_body(refused)["error"]
     assert error["code"] == "no_free_bed"
-    assert "no free bed" in error["message"]
+    assert error["message"] == (
+        "Shelter sh-test has no free bed right now. Choose another shelter.")
 
 
 @pytest.mark.parametrize("body, field", [
