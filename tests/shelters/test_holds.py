@@ -103,3 +103,18 @@ def test_counts_cannot_be_confirmed_below_what_is_held_or_occupied():
         registry.confirm_counts("sh-test", 1, 1, COORDINATOR)
     c = counts("sh-test")
     assert (c.total, c.occupied, c.held) == (3, 1, 1)
+
+
+def test_the_summary_counts_free_beds_by_region_and_holds_expiring_soon():
+    make_shelter("sh-oslo", total=3, region="Oslo", kind="emergency_room")
+    make_shelter("sh-bodo", total=2, region="Nordland", confirm=False)
+    service.place_hold("sh-oslo", "K-2025-031", 1, COORDINATOR)
+    service.place_hold("sh-oslo", "K-2025-032", 24, COORDINATOR)
+    from chalicelib.shelters.search import beds_tonight_summary
+
+    summary = beds_tonight_summary()
+    assert summary["free_by_region"] == {"Oslo": 1, "Nordland": 2}
+    assert summary["free_by_region_and_type"]["Oslo"] == {"emergency_room": 1}
+    assert (summary["stale_shelters"], summary["holds_expiring_within_2h"]) == (1, 1)
+    later = beds_tonight_summary(datetime.now(UTC) + timedelta(hours=2))
+    assert later["free_by_region"]["Oslo"] == 2
