@@ -41,13 +41,19 @@ def _detail(ctx, shelter_id: str, error: DomainError | None = None) -> Any:
     shelter = service.get_shelter(shelter_id)
     moment = datetime.now(UTC)
     secret = registry.confidential(shelter_id, ctx.user.actor)
-    message = ctx.gettext(error.message, **error.params) if error else None
+    message = _message(ctx, error) if error else None
     return ctx.render(
         "shelters/detail.html", status=error.status if error else 200,
         shelter=shelter, row=search.availability_row(shelter, moment), secret=secret,
         holds=registry.active_holds_of(shelter, moment),
         stays=registry.active_stays_of(shelter_id), error=message,
         notice=NOTICES.get(ctx.query.get("done", "")), **_common(ctx))
+
+
+def _message(ctx, error: DomainError) -> str:
+    if isinstance(error, ValidationFailed) and error.fields:
+        return " ".join(ctx.gettext(text) for text in error.fields.values())
+    return str(ctx.gettext(error.message, **error.params))
 
 
 @page(bp, "/staff/shelters/{shelter_id}", roles=COORD)

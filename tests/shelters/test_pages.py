@@ -93,3 +93,14 @@ def test_the_statistics_page_shows_bed_nights_per_type(client, session_as):
     assert page.status_code == 200
     row = page.body.decode().split('<th scope="row">Flat</th>')[1].split("</tr>")[0]
     assert ">3</td>" in row
+
+
+def test_a_malformed_client_code_on_the_hold_form_says_what_is_wrong(
+        client, session_as):
+    make_shelter(total=1)
+    headers, body = session_as("coordinator").form({"client_code": "Maria"})
+    response = client.post("/staff/shelters/sh-test/holds?lang=en", headers=headers,
+                           body=body)
+    assert response.status_code == 400
+    assert "Use a client code like K-2025-031." in response.body.decode()
+    assert service.shelter_counts(service.get_shelter("sh-test")).held == 0
