@@ -62,7 +62,7 @@ def requests_per_api_call(rounds: int = 10) -> float:
 
 
 def write_entries(fund_id: str, count: int) -> None:
-    from chalicelib.funds.models import Fund, LedgerEntry
+    from chalicelib.funds.models import Fund, FundMonth, LedgerEntry
 
     start = datetime(2024, 1, 1, tzinfo=UTC)
     with LedgerEntry.batch_write() as batch:
@@ -80,6 +80,8 @@ def write_entries(fund_id: str, count: int) -> None:
                 )
             )
     Fund(fund_id).update(actions=[Fund.balance.add(count * 100)])
+    # All entries fall in January 2024: keep its monthly total in step too.
+    FundMonth(fund_id, "2024-01").update(actions=[FundMonth.income.add(count * 100)])
 
 
 def main() -> int:

@@ -259,6 +259,42 @@ def client_page(ctx, client_code):
     )
 
 
+@page(bp, "/staff/clients/{client_code}/disbursements.csv", roles=PAYERS)
+def client_csv(ctx, client_code):
+    items = service.for_client(client_code, ctx.user.actor)
+    rows = [
+        [
+            i.created_at.date().isoformat(),
+            i.purpose,
+            i.method,
+            i.fund_id,
+            i.status,
+            int(i.amount),
+            f"{int(i.amount) / 100:.2f}",
+        ]
+        for i in items
+    ]
+    header = ["date", "purpose", "method", "fund", "status", "amount_ore", "amount_nok"]
+    return _csv(f"{items[0].client_code if items else 'client'}.csv", header, rows)
+
+
+def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(header)
+    writer.writerows(rows)
+    return Response(
+        out.getvalue(),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{filename}"',
+        },
+    )
+
+
 @page(bp, "/staff/bridging", roles=PAYERS)
 def bridging_page(ctx):
     return ctx.render(
@@ -283,22 +319,16 @@ def report_page(ctx):
 
 @page(bp, "/staff/reports/disbursements.csv", roles=DECIDERS)
 def report_csv(ctx):
-    import csv
-    import io
-
     year = _year(ctx)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["month", "kind", "name", "amount_ore", "amount_nok", "count"])
-    for month, kind, name, amount, count in sorted(totals.year_report(year)["rows"]):
-        writer.writerow([month, kind, name, amount, f"{amount / 100:.2f}", count])
+    rows = [
+        [month, kind, name, amount, f"{amount / 100:.2f}", count]
+        for month, kind, name, amount, count in sorted(totals.year_report(year)["rows"])
+    ]
     record(ctx.user.actor, "read", "disbursement_report", f"{year}.csv")
-    return Response(
-        out.getvalue(),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="disbursements-{year}.csv"',
-        },
+    return _csv(
+        f"disbursements-{year}.csv",
+        ["month", "kind", "name", "amount_ore", "amount_nok", "count"],
+        rows,
     )
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 from chalicelib.funds.models import Fund, FundMonth, LedgerEntry
 
+PAGE_SIZE = 1000
+
 
 @dataclass
 class FundDrift:
@@ -29,7 +31,11 @@ class FundDrift:
 def _month_totals(fund_id: str) -> tuple[int, int, dict[str, list[int]]]:
     total, count = 0, 0
     months: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-    entries = LedgerEntry.query(fund_id, attributes_to_get=["entry_id", "amount"])
+    # Pages of 1,000 keep each request short (moto serialises slowly); on
+    # DynamoDB that is 10 requests per 10,000 entries.
+    entries = LedgerEntry.query(
+        fund_id, attributes_to_get=["entry_id", "amount"], page_size=PAGE_SIZE
+    )
     for entry in entries:
         amount = int(entry.amount)
         total += amount

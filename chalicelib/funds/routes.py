@@ -113,7 +113,7 @@ def funds_api(ctx):
             "funds": [
                 {
                     "fund_id": f.fund_id,
-                    "names": dict(f.names.as_dict()),
+                    "names": {k: f.name(k) for k in admin.LANGS},
                     "restricted": f.restricted,
                     "public": f.public,
                     "purposes": sorted(f.purposes or []),

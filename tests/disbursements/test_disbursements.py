@@ -172,3 +172,15 @@ def test_the_client_view_lists_payments_and_is_audit_logged(client, general):
 
 def test_volunteers_cannot_pay(client, general):
     assert pay(client, role="volunteer").status_code == 403
+
+
+def test_the_case_worker_downloads_a_clients_payments_as_csv(
+    client, general, session_as
+):
+    pay(client)
+    response = client.get("/staff/clients/K-2025-031/disbursements.csv",
+                          headers=session_as("staff").headers())
+    lines = response.body.decode().splitlines()
+    assert lines[0].startswith("date;purpose") and ";food;" in lines[1]
+    assert ";500.00" in lines[1]
+    assert any(e.record_id == "K-2025-031" and e.action == "read" for e in recent())

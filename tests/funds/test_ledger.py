@@ -99,3 +99,12 @@ def test_the_admin_reconcile_button_reports_each_fund(client, session_as):
     headers, body = session_as("admin").form({"action": "reconcile"})
     page = client.post("/staff/funds", body=body, headers=headers).body.decode()
     assert "general" in page and "10,00" in page
+
+
+def test_finance_lists_funds_with_balances_and_names(client):
+    make_fund("general", nok=12)
+    body = json_body(client.get("/api/funds", headers=bearer("finance")))
+    assert body["funds"] == [{
+        "fund_id": "general", "names": {"nb": "general", "en": "general",
+                                        "es": "general"},
+        "restricted": False, "public": False, "purposes": [], "balance": 12_00}]
