@@ -1,0 +1,88 @@
+"""The staff pages, as a case worker and finance use them in the browser."""
+
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.demo import load_demo_data
+from chalicelib.disbursements.models import Disbursement
+from chalicelib.funds.service import reconcile
+from tests.conftest import DEMO_PASSWORD
+from tests.money_helpers import balance, make_fund
+
+
+def form_pay(client, session, **fields):
+    data = {"client_code": "K-2025-031", "amount": "450,50", "purpose": "food",
+            "method": "payment_card", "fund_id": "general", "note": "",
+            "idempotency_key": "form-1", **fields}
+    headers, body = session.form(data)
+    return client.post("/staff/disbursements", body=body, headers=headers)
+
+
+def test_a_case_worker_logs_a_payment_with_the_form_once(client, session_as):
+    make_fund("general", nok=1000)
+    staff = session_as("staff")
+    page = form_pay(client, staff)
+    assert page.status_code == 200 and "K-2025-031" in page.body.decode()
+    form_pay(client, staff)  # a double click sends the same form again
+    assert balance("general") == 1000_00 - 450_50
+    assert len(list(Disbursement.scan())) == 1
+
+
+def test_the_form_shows_the_limit_warning_and_finance_may_override(
+    client, session_as
+):
+    make_fund("general", nok=10_000)
+    staff, finance = session_as("staff"), session_as("finance")
+    for number in range(3):
+        form_pay(client, staff, amount="1900", idempotency_key=f"k{number}")
+    warned = form_pay(client, staff, amount="1000", idempotency_key="k9")
+    text = warned.body.decode()
+    assert warned.status_code == 400 and "K-2025-031" in text
+    assert 'name="override_limit"' not in text
+    offered = form_pay(client, finance, amount="1000", idempotency_key="k9")
+    assert 'name="override_limit"' in offered.body.decode()
+    form_pay(client, finance, amount="1000", idempotency_key="k9",
+             override_limit="on")
+    assert balance("general") == 10_000_00 - 6700_00
+
+
+def test_finance_approves_a_large_payment_from_the_pending_list(client, session_as):
+    make_fund("general", nok=10_000)
+    form_pay(client, session_as("staff"), amount="2500")
+    finance = session_as("finance")
+    page = client.get("/staff/disbursements", headers=finance.headers())
+    (pending,) = Disbursement.scan()
+    assert pending.disbursement_id in page.body.decode()
+    headers, body = finance.form({"action": "approve"})
+    done = client.post(f"/staff/disbursements/{pending.disbursement_id}",
+                       body=body, headers=headers)
+    assert done.status_code == 303
+    assert balance("general") == 10_000_00 - 2500_00
+
+
+@pytest.mark.parametrize("path,role", [
+    ("/staff/disbursements", "staff"), ("/staff/cash-boxes", "finance"),
+    ("/staff/reports/disbursements", "finance"), ("/staff/bridging", "staff"),
+    ("/staff/clients/K-2025-031", "staff"), ("/staff/funds", "admin"),
+    ("/staff/funds/general", "finance"), ("/staff/gifts", "finance"),
+    ("/staff/gifts/import", "finance"),
+])
+def test_every_money_page_renders_with_the_demo_data(client, session_as, path, role):
+    load_demo_data(DEMO_PASSWORD)
+    for lang in ("nb", "en"):
+        page = client.get(f"{path}?lang={lang}", headers=session_as(role).headers())
+        assert page.status_code == 200, page.body.decode()[-500:]
+
+
+def test_the_demo_data_loads_twice_and_the_books_agree():
+    load_demo_data(DEMO_PASSWORD)
+    load_demo_data(DEMO_PASSWORD)
+    assert all(drift.ok for drift in reconcile())
+    assert len(list(Disbursement.scan())) == 5
+
+
+def test_volunteers_never_see_client_pages(client, session_as):
+    page = client.get("/staff/clients/K-2025-031",
+                      headers=session_as("volunteer").headers())
+    assert page.status_code == 403
