@@ -16,6 +16,37 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def make_moto_atomic() -> None:
+    """moto applies a transaction item by item and, on a failed condition,
+    restores whole tables from a copy: concurrent requests can then lose or
+    resurrect each other's items. Real DynamoDB is atomic and isolated, so the
+    embedded server runs one operation at a time (it serves this process only)."""
+    import functools
+    import threading
+
+    from moto.dynamodb.models import DynamoDBBackend
+
+    if getattr(DynamoDBBackend, "_ngo_atomic", False):
+        return
+    lock = threading.RLock()
+    names = ("transact_write_items", "transact_get_items", "put_item", "update_item",
+             "delete_item", "get_item", "query", "scan", "batch_write_item",
+             "batch_get_item")
+
+    def locked(method):
+        @functools.wraps(method)
+        def run(*args, **kwargs):
+            with lock:
+                return method(*args, **kwargs)
+
+        return run
+
+    for name in names:
+        if hasattr(DynamoDBBackend, name):
+            setattr(DynamoDBBackend, name, locked(getattr(DynamoDBBackend, name)))
+    DynamoDBBackend._ngo_atomic = True
+
+
 def start_dynamodb(port: int | None = None):
     """Start moto's server on 127.0.0.1 and point the environment at it.
     Call before anything imports chalicelib models."""
@@ -25,6 +56,7 @@ def start_dynamodb(port: int | None = None):
 
     logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
 
+    make_moto_atomic()
     port = port or free_port()
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
     server.start()

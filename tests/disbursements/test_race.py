@@ -4,20 +4,11 @@ from __future__ import annotations
 
 import threading
 
-import pytest
-
 from chalicelib.audit.service import Actor
 from chalicelib.disbursements import service
 from chalicelib.funds.models import LedgerEntry
 from chalicelib.funds.service import FundExhausted
-from tests.money_helpers import balance, make_fund, serialise_moto_writes
-
-
-@pytest.fixture(autouse=True)
-def atomic_transactions():
-    undo = serialise_moto_writes()
-    yield
-    undo()
+from tests.money_helpers import balance, make_fund
 
 
 def test_concurrent_payers_never_drive_a_fund_negative():
