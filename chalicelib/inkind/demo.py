@@ -26,7 +26,7 @@ ITEMS = [
     ("wool-socks", ("Ullsokker", "Wool socks", "Calcetines de lana"),
      "piece", 60, "goods", 0, None),
     ("welcome-bag", ("Velkomstpose", "Welcome bag", "Bolsa de bienvenida"),
-     "bag", 350, "kit", 5,
+     "bag", 350, "kit", 20,
      [("toothbrush", 1), ("soap", 2), ("towel", 1), ("wool-socks", 2)]),
     ("amusement-park-ticket",
      ("Billett til fornøyelsespark", "Amusement park ticket",
