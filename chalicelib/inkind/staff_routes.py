@@ -3,6 +3,8 @@ pledges, needs, catalogue and the thank-you list."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from chalicelib.auth.roles import COORDINATOR, FINANCE, STAFF, STAFF_ROLES
@@ -27,13 +29,27 @@ def _nok(text: str, field: str) -> int | None:
     return value
 
 
+@contextmanager
+def _field_errors() -> Iterator[None]:
+    """Name the first bad field on the error page a staff form leads to."""
+    try:
+        yield
+    except ValidationFailed as error:
+        if not error.fields:
+            raise
+        first = next(iter(error.fields.values()))
+        raise ValidationFailed(error.fields, message=first) from None
+
+
 def _render_stock(ctx, **extra):
+    lines = stock.stock_overview()  # the catalogue and the stock rows: 2 reads
+    items = [line.item for line in lines]
     return ctx.render(
         "inkind/stock.html",
-        lines=stock.stock_overview(),
+        lines=lines,
         locations=catalogue.LOCATIONS,
-        kits=[i for i in catalogue.list_items() if i.kind == "kit"],
-        items=catalogue.list_items(),
+        kits=[item for item in items if item.kind == "kit"],
+        items=items,
         request_id=request_id(),
         **extra,
     )
@@ -79,7 +95,8 @@ def _move(ctx, form: dict) -> None:
 @page(bp, "/staff/inkind/movements", methods=["POST"], roles=WORKERS)
 def movement_form(ctx):
     form = ctx.form()
-    _move(ctx, form)
+    with _field_errors():
+        _move(ctx, form)
     return ctx.redirect(f"/staff/inkind?done={form.get('action')}")
 
 
@@ -87,21 +104,8 @@ def movement_form(ctx):
 def receipt_form(ctx):
     if ctx.method == "POST":
         form = ctx.form()
-        line = service.ReceiptLine(
-            form.get("item_id", ""),
-            form.get("quantity"),
-            _nok(form.get("value", ""), "value"),
-            form.get("expires_on") or None,
-        )
-        service.receive_gifts(
-            f"r-{request_id(form.get('request_id'))}",
-            form.get("giver", ""),
-            form.get("location", ""),
-            [line],
-            ctx.user.actor,
-            need_id=form.get("need_id") or None,
-            thank_by_name=bool(form.get("thank_by_name")),
-        )
+        with _field_errors():
+            _receive(ctx, form)
         return ctx.redirect("/staff/inkind?done=receipt")
     return ctx.render(
         "inkind/receipt.html",
@@ -109,6 +113,24 @@ def receipt_form(ctx):
         locations=catalogue.LOCATIONS,
         needs=needs.open_needs(),
         request_id=request_id(),
+    )
+
+
+def _receive(ctx, form: dict) -> None:
+    line = service.ReceiptLine(
+        form.get("item_id", ""),
+        form.get("quantity"),
+        _nok(form.get("value", ""), "value"),
+        form.get("expires_on") or None,
+    )
+    service.receive_gifts(
+        f"r-{request_id(form.get('request_id'))}",
+        form.get("giver", ""),
+        form.get("location", ""),
+        [line],
+        ctx.user.actor,
+        need_id=form.get("need_id") or None,
+        thank_by_name=bool(form.get("thank_by_name")),
     )
 
 
@@ -130,7 +152,8 @@ def pledge_action(ctx, pledge_id):
     form = ctx.form()
     if form.get("action") == "cancel":
         needs.cancel_pledge(pledge_id)
-    else:
+        return ctx.redirect("/staff/inkind/pledges?done=cancel")
+    with _field_errors():
         needs.receive_pledge(
             f"r-{request_id(form.get('request_id'))}",
             pledge_id,

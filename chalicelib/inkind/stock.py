@@ -23,6 +23,7 @@ from chalicelib.inkind.models import Item, Stock, StockMovement, YearTotal
 
 ExtraWrite = Callable[[TransactWrite], None]
 CONFLICT_RETRIES = 4
+IDEMPOTENT_MISMATCH = "IdempotentParameterMismatchException"
 
 
 class InsufficientStock(Conflict):
@@ -115,6 +116,8 @@ def _is_transaction_conflict(error: TransactWriteError) -> bool:
 def _explain_failure(
     error: TransactWriteError, movement_id: str, lines: list[Line]
 ) -> MovementResult:
+    if getattr(error, "cause_response_code", None) == IDEMPOTENT_MISMATCH:
+        return MovementResult(movement_id, False)  # a retry within DynamoDB's window
     if not is_condition_failure(error):
         raise error
     reasons = error.cancellation_reasons or []

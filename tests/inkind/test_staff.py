@@ -162,3 +162,24 @@ def test_volunteers_and_the_public_cannot_move_stock(client, session_as, demo_da
     assert client.post("/api/inkind/distributions", body="{}", headers={
         "Content-Type": "application/json"}).status_code == 401
     assert stock.quantity("hygiene-pack", "office") == 30
+
+
+def test_a_staff_form_with_a_bad_quantity_names_the_problem(client, session_as,
+                                                            demo_data):
+    headers, body = session_as("staff").form(
+        {"action": "distribute", "item_id": "hygiene-pack", "quantity": "0",
+         "location": "office", "client_code": "K-2026-031"})
+    response = client.post("/staff/inkind/movements", headers=headers, body=body)
+    assert response.status_code == 400
+    assert "Skriv et helt tall større enn null." in response.body.decode()
+    assert stock.quantity("hygiene-pack", "office") == 30
+
+
+def test_over_distribution_from_the_form_shows_what_is_left(client, session_as,
+                                                            demo_data):
+    headers, body = session_as("staff").form(
+        {"action": "distribute", "item_id": "hygiene-pack", "quantity": "31",
+         "location": "office", "shelter_id": "crisis-centre-oslo"})
+    response = client.post("/staff/inkind/movements?lang=en", headers=headers, body=body)
+    assert response.status_code == 409
+    assert "There are only 30 of hygiene-pack at office." in response.body.decode()

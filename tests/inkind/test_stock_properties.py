@@ -87,7 +87,7 @@ class StockMachine(RuleBasedStateMachine):
 
 
 StockMachine.TestCase.settings = settings(
-    max_examples=25, stateful_step_count=8, deadline=None,
+    max_examples=25, stateful_step_count=8, deadline=None, database=None,
     suppress_health_check=list(HealthCheck),
 )
 test_stock_equals_the_sum_of_movements = StockMachine.TestCase
