@@ -3,17 +3,19 @@ JSON API. Staff pages are in `staff_routes` (same Blueprint)."""
 
 from __future__ import annotations
 
+import logging
 import secrets
 
 from chalice import Blueprint
 
 from chalicelib.auth.ratelimit import check_and_hit
 from chalicelib.errors import N_, ValidationFailed
-from chalicelib.inkind import needs
+from chalicelib.inkind import catalogue, needs
 from chalicelib.inkind.settings import get_inkind_settings
 from chalicelib.web.routing import api, page
 
 bp = Blueprint(__name__)
+log = logging.getLogger("ngo")
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
 
@@ -47,10 +49,13 @@ def _confirm(ctx, pledge, item_name: str) -> None:
         item=item_name,
         ref=pledge.pledge_id,
     )
-    send_email(pledge.contact, ctx.gettext("Thank you for your pledge"), body)
+    try:
+        send_email(pledge.contact, ctx.gettext("Thank you for your pledge"), body)
+    except Exception:  # noqa: BLE001 - the pledge is recorded; staff follow up
+        log.warning("confirmation email for pledge %s failed", pledge.pledge_id)
 
 
-def _pledge(ctx, need_id: str, data: dict) -> tuple:
+def _pledge(ctx, need_id: str, data: dict, thank_by_name: bool) -> tuple:
     _limit_pledges(ctx)
     pledge, created = needs.make_pledge(
         f"p-{request_id(data.get('request_id'))}",
@@ -60,11 +65,11 @@ def _pledge(ctx, need_id: str, data: dict) -> tuple:
             contact=str(data.get("contact") or ""),
             quantity=data.get("quantity"),
             expected_on=data.get("expected_on") or None,
-            thank_by_name=bool(data.get("thank_by_name")),
+            thank_by_name=thank_by_name,
         ),
     )
     if created:
-        item = needs.catalogue.get_item(pledge.item_id)
+        item = catalogue.get_item(pledge.item_id)
         _confirm(ctx, pledge, item.name(ctx.lang))
     return pledge, created
 
@@ -92,7 +97,9 @@ def needs_page(ctx):
     if form.get(HONEYPOT):
         return ctx.render("inkind/pledge_done.html", pledge=None)  # a bot: say thanks
     try:
-        pledge, _created = _pledge(ctx, form.get("need_id", ""), form)
+        pledge, _created = _pledge(
+            ctx, form.get("need_id", ""), form, bool(form.get("thank_by_name"))
+        )
     except ValidationFailed as error:
         errors = {k: ctx.gettext(v) for k, v in error.fields.items()}
         return _needs_page(ctx, status=400, errors=errors, form=form)
@@ -120,7 +127,8 @@ def pledge_api(ctx, need_id):
     body = ctx.json()
     if body.get(HONEYPOT):
         raise ValidationFailed(message=N_("The request could not be processed."))
-    pledge, created = _pledge(ctx, need_id, body)
+    thank = body.get("thank_by_name", True) is not False  # named unless declined
+    pledge, created = _pledge(ctx, need_id, body, thank)
     return ctx.json_response(
         {
             "pledge_id": pledge.pledge_id,

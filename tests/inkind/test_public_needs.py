@@ -146,3 +146,16 @@ def test_the_public_api_takes_pledges_and_explains_bad_input(client, demo_data):
                                         "quantity": 3}))
     assert gone.status_code == 404
     assert needs.get_need("demo-need-hygiene").pledged == 30
+
+
+def test_a_failing_mail_service_does_not_lose_the_pledge(client, demo_data,
+                                                         monkeypatch):
+    from chalicelib.inkind import mail as mail_module
+
+    def broken(*args, **kwargs):
+        raise ConnectionError("mail service down")
+
+    monkeypatch.setattr(mail_module, "send_email", broken)
+    response = pledge_form(client, GOOD, lang="en")
+    assert response.status_code == 200
+    assert needs.get_need("demo-need-christmas").pledged == 32
