@@ -201,3 +201,21 @@ def stock_overview() -> list[StockLine]:
         if row.item_id in lines:
             lines[row.item_id].by_location[row.location] = int(row.quantity)
     return sorted(lines.values(), key=lambda line: line.item.item_id)
+
+
+def reconcile() -> dict[tuple[str, str], tuple[int, int]]:
+    """Rows whose stock differs from the sum of their movements, as
+    {(item, location): (stock, sum)}; empty when all agree. Reads the whole
+    history: an operator's check, never a page."""
+    sums: dict[tuple[str, str], int] = {}
+    for movement in StockMovement.scan():
+        for line in movement.lines:
+            key = (str(line["item_id"]), str(line["location"]))
+            sums[key] = sums.get(key, 0) + int(line["delta"])
+    rows = {(r.item_id, r.location): int(r.quantity) for r in Stock.scan()}
+    keys = set(sums) | set(rows)
+    return {
+        key: (rows.get(key, 0), sums.get(key, 0))
+        for key in sorted(keys)
+        if rows.get(key, 0) != sums.get(key, 0)
+    }

@@ -183,3 +183,9 @@ def test_over_distribution_from_the_form_shows_what_is_left(client, session_as,
     response = client.post("/staff/inkind/movements?lang=en", headers=headers, body=body)
     assert response.status_code == 409
     assert "There are only 30 of hygiene-pack at office." in response.body.decode()
+
+
+def test_reconciliation_finds_nothing_after_demo_and_flags_a_tampered_row(demo_data):
+    assert stock.reconcile() == {}
+    stock.Stock("soap", "storage").update(actions=[stock.Stock.quantity.add(3)])
+    assert stock.reconcile() == {("soap", "storage"): (23, 20)}
