@@ -5,7 +5,6 @@ movement id changes nothing."""
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -70,10 +69,6 @@ def list_funds(
     return sorted(funds, key=lambda fund: fund.fund_id)
 
 
-def _request_token(movement_id: str) -> str:
-    return hashlib.sha256(movement_id.encode()).hexdigest()[:36]
-
-
 def post_movement(
     movement_id: str,
     kind: str,
@@ -95,9 +90,10 @@ def post_movement(
     now = at or datetime.now(UTC)
     month = now.strftime("%Y-%m")
     try:
+        # No ClientRequestToken: a retry carries a new timestamp, which DynamoDB
+        # would refuse as a token mismatch; the Movement condition makes it safe.
         with TransactWrite(
             connection=Connection(region=Fund.Meta.region, host=Fund.Meta.host),
-            client_request_token=_request_token(movement_id),
         ) as tx:
             tx.save(
                 Movement(
