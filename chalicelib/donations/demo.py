@@ -8,6 +8,7 @@ from datetime import date
 from chalicelib.db import put_if_absent
 from chalicelib.donations.models import Campaign
 from chalicelib.donations.webhook import handle_event
+from chalicelib.funds import demo as funds_demo
 
 
 def _campaigns(year: int) -> list[Campaign]:
@@ -37,6 +38,7 @@ def _gift(n: int, amount_nok: int, meta: dict[str, str]) -> dict:
 
 
 def load() -> None:
+    funds_demo.load()  # idempotent; the gifts need their funds first
     year = date.today().year
     for campaign in _campaigns(year):
         put_if_absent(campaign)
