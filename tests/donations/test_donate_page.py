@@ -182,3 +182,24 @@ def test_the_thanks_page_credits_nothing(client, funds):
     html = client.get("/donate/thanks?session_id=cs_x&lang=en").body.decode()
     assert "being confirmed" in html
     assert Donation.count() == 0
+
+
+@pytest.mark.parametrize("human, status", [(True, 303), (False, 400)])
+def test_with_turnstile_on_only_a_verified_human_reaches_checkout(
+        client, funds, stripe_server, monkeypatch, human, status):
+    stripe_server.expect_request("/turnstile", method="POST").respond_with_json(
+        {"success": human})
+    monkeypatch.setenv("TURNSTILE_SECRET", "ts-secret")
+    monkeypatch.setenv("TURNSTILE_VERIFY_URL", stripe_server.url_for("/turnstile"))
+    donation_settings.cache_clear()
+    response = post_donation(client, {"amount": "500", "cf-turnstile-response": "tok"},
+                             lang="en")
+    assert response.status_code == status
+    sessions = [r for r, _ in stripe_calls(stripe_server) if r.path == "/v1/checkout/sessions"]
+    assert len(sessions) == (1 if human else 0)
+
+
+def test_a_donor_who_asks_to_be_thanked_must_give_a_name(client, funds, stripe_server):
+    response = post_donation(client, {"amount": "500", "thanks": "1"}, lang="en")
+    assert response.status_code == 400
+    assert "Write the name we may thank" in response.body.decode()
