@@ -64,7 +64,7 @@ def _load() -> DonationSettings:
             "PUBLIC_BASE_URL", "http://127.0.0.1:8000", required=not local
         ).rstrip("/"),
         email_sender=env_str("EMAIL_SENDER", "outbox" if local else "ses"),
-        email_outbox_dir=env_str("EMAIL_OUTBOX_DIR", "outbox"),
+        email_outbox_dir=env_str("EMAIL_OUTBOX_DIR", "build/outbox"),
         email_from=env_str("EMAIL_FROM", "gaver@example.org"),
         organisation=env_str("ORGANISATION_NAME", "Hjelpesenteret mot menneskehandel"),
         # Never in prod: it credits gifts nobody paid.
