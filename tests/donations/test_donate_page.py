@@ -70,7 +70,7 @@ def test_a_campaign_shows_its_goal_and_progress(client, funds):
     html = client.get("/donate?lang=en&campaign=xmas").body.decode()
     assert "Christmas appeal" in html
     assert '<progress id="campaign-progress" max="10000000" value="2500000">' in html
-    assert "12 donors" in html
+    assert "Donors: 12." in html
 
 
 def test_a_valid_gift_goes_to_stripe_checkout_with_fund_and_campaign(client, funds,
