@@ -1,0 +1,173 @@
+"""Crediting Stripe payments to funds and campaigns, and the writes every
+event handler shares: the event's idempotency record, versioned donation
+saves, transactions. A refund that arrived before its payment waits on the
+donation record and is applied here when the payment is credited."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from functools import cache
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.expressions.update import Action
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.audit.service import SYSTEM
+from chalicelib.db import is_condition_failure
+from chalicelib.donations.models import Campaign, Donation, StripeEvent
+from chalicelib.funds.service import Posting, post_movement
+
+Write = Callable[[TransactWrite], None]
+EVENT_DAYS = 90
+
+
+class Retry(Exception):
+    """Someone else changed the donation since we read it: read it again."""
+
+
+@dataclass(frozen=True)
+class Payment:
+    key: str  # donation id: "pi_..." or "in_..."
+    amount: int
+    currency: str
+    meta: dict[str, str]
+    email: str | None
+    frequency: str
+    session_id: str | None = None
+    subscription_id: str | None = None
+    new_donor: bool = True
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+def event_record(event: dict[str, Any]) -> Write:
+    moment = now()
+    item = StripeEvent(str(event["id"]), event_type=str(event["type"]),
+                       handled_at=moment.isoformat(timespec="seconds"),
+                       expires=moment + timedelta(days=EVENT_DAYS))
+    return lambda tx: tx.save(item, condition=StripeEvent.event_id.does_not_exist())
+
+
+def transact(writes: list[Write]) -> None:
+    """Writes that move no money, in one transaction; Retry on a lost race."""
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            for write in writes:
+                write(tx)
+    except TransactWriteError as error:
+        if is_condition_failure(error):
+            raise Retry() from None
+        raise
+
+
+@cache
+def _connection() -> Connection:
+    """One connection per process: creating a client costs ~100 ms."""
+    return Connection(region=Donation.Meta.region, host=Donation.Meta.host)
+
+
+def load_donation(key: str) -> Donation:
+    try:
+        return Donation.get(key)
+    except Donation.DoesNotExist:
+        return Donation(key, version=0)
+
+
+def versioned_save(donation: Donation) -> Write:
+    """Save with the version read as condition, and bump the version."""
+    read = int(donation.version or 0)
+    condition = (
+        Donation.version == read if read else Donation.donation_id.does_not_exist()
+    )
+    donation.version = read + 1
+    return lambda tx: tx.save(donation, condition=condition)
+
+
+def _campaign_change(campaign_id: str | None, amount: int, donors: int) -> list[Write]:
+    if not campaign_id:
+        return []
+    actions: list[Action] = [Campaign.raised.add(amount), Campaign.donors.add(donors)]
+    return [lambda tx: tx.update(Campaign(campaign_id), actions=actions,
+                                 condition=Campaign.campaign_id.exists())]
+
+
+# --- money -----------------------------------------------------------------
+
+def credit(event: dict[str, Any], payment: Payment) -> None:
+    """Credit a paid donation to its fund and campaign, once."""
+    donation = load_donation(payment.key)
+    if donation.credited:
+        _apply_refund_or_record(event, donation)
+        return
+    _fill(donation, payment)
+    pending_refund = int(donation.refunded) > 0
+    writes = [versioned_save(donation)]
+    writes += _campaign_change(donation.campaign_id, payment.amount,
+                               1 if payment.new_donor else 0)
+    if not pending_refund:
+        writes.append(event_record(event))
+    result = post_movement(
+        f"stripe-{payment.key}", "donation",
+        [Posting(str(donation.fund_id), payment.amount)], SYSTEM,
+        reference=payment.key, extra_writes=writes, currency=payment.currency,
+        memo="Online donation",
+    )
+    if not result.created:
+        raise Retry()
+    if pending_refund:
+        apply_refund(event, donation)
+    from chalicelib.donations.receipts import send_receipt
+
+    send_receipt(donation)
+
+
+def _fill(donation: Donation, payment: Payment) -> None:
+    meta, moment = payment.meta, now()
+    donation.status, donation.credited = "credited", True
+    donation.amount, donation.currency = payment.amount, payment.currency
+    donation.refunded = min(int(donation.refunded or 0), payment.amount)
+    donation.fund_id = meta.get("fund_id") or "general"
+    donation.campaign_id = meta.get("campaign_id") or None
+    donation.wants_thanks = meta.get("thanks") == "1" and bool(meta.get("thanks_name"))
+    donation.thanks_name = meta.get("thanks_name") if donation.wants_thanks else None
+    donation.lang = meta.get("lang") or "nb"
+    donation.email = payment.email
+    donation.frequency = payment.frequency
+    donation.checkout_session = payment.session_id
+    donation.subscription_id = payment.subscription_id
+    donation.credited_at = moment.isoformat(timespec="seconds")
+    donation.month = moment.strftime("%Y-%m")
+
+
+def _apply_refund_or_record(event: dict[str, Any], donation: Donation) -> None:
+    if int(donation.refunded) > int(donation.refund_applied):
+        apply_refund(event, donation)
+    else:
+        transact([event_record(event)])
+
+
+def apply_refund(event: dict[str, Any], donation: Donation) -> None:
+    """Take what was refunded but not yet applied out of the fund."""
+    delta = int(donation.refunded) - int(donation.refund_applied)
+    donation.refund_applied = donation.refunded
+    writes = [versioned_save(donation),
+              *_campaign_change(donation.campaign_id, -delta, 0), event_record(event)]
+    result = post_movement(
+        f"stripe-refund-{donation.donation_id}-{int(donation.refunded)}", "refund",
+        [Posting(str(donation.fund_id), -delta)], SYSTEM,
+        reference=str(donation.donation_id), allow_negative=True,
+        extra_writes=writes, currency=str(donation.currency), memo="Refund",
+    )
+    if not result.created:
+        raise Retry()
+
+
+def record_only(event: dict[str, Any], _obj: dict[str, Any]) -> None:
+    """Acknowledge an event that changes nothing else."""
+    transact([event_record(event)])
