@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cache
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -17,7 +16,7 @@ from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import SYSTEM
-from chalicelib.db import is_condition_failure
+from chalicelib.db import is_condition_failure, shared_connection
 from chalicelib.donations.models import Campaign, Donation, StripeEvent
 from chalicelib.funds.service import Posting, post_movement
 
@@ -66,10 +65,8 @@ def transact(writes: list[Write]) -> None:
         raise
 
 
-@cache
 def _connection() -> Connection:
-    """One connection per process: creating a client costs ~100 ms."""
-    return Connection(region=Donation.Meta.region, host=Donation.Meta.host)
+    return shared_connection()
 
 
 def load_donation(key: str) -> Donation:

@@ -9,12 +9,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor
-from chalicelib.db import is_condition_failure
+from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, NotFound
 from chalicelib.funds.models import Fund, FundMonth, LedgerEntry, Movement
 from chalicelib.money import format_nok
@@ -92,9 +91,7 @@ def post_movement(
     try:
         # No ClientRequestToken: a retry carries a new timestamp, which DynamoDB
         # would refuse as a token mismatch; the Movement condition makes it safe.
-        with TransactWrite(
-            connection=Connection(region=Fund.Meta.region, host=Fund.Meta.host),
-        ) as tx:
+        with transaction() as tx:
             tx.save(
                 Movement(
                     movement_id,
@@ -123,7 +120,7 @@ def post_movement(
             for write in extra_writes or []:
                 write(tx)
     except TransactWriteError as error:
-        return _explain_failure(error, movement_id, postings)
+        return _explain_failure(error, movement_id, postings, allow_negative)
     return PostResult(movement_id, True, list(postings))
 
 
@@ -170,16 +167,17 @@ def _add_posting(
 
 
 def _explain_failure(
-    error: TransactWriteError, movement_id: str, postings: list[Posting]
+    error: TransactWriteError, movement_id: str, postings: list[Posting],
+    allow_negative: bool,
 ) -> PostResult:
     if not is_condition_failure(error):
         raise error
     reasons = error.cancellation_reasons or []
     if reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed":
         return PostResult(movement_id, False, list(postings))  # posted before
-    for posting in postings:
+    for posting in [p for p in postings if p.amount < 0 and not allow_negative]:
         fund = get_fund(posting.fund_id)
-        if posting.amount < 0 and fund.balance < -posting.amount:
+        if fund.balance < -posting.amount:
             raise FundExhausted(
                 fund=fund.name("en"), balance=format_nok(int(fund.balance))
             )

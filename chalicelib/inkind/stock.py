@@ -17,7 +17,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor
-from chalicelib.db import is_condition_failure
+from chalicelib.db import is_condition_failure, shared_connection
 from chalicelib.errors import N_, Conflict
 from chalicelib.inkind.models import Item, Stock, StockMovement, YearTotal
 
@@ -49,7 +49,7 @@ def _token(movement_id: str) -> str:
 
 
 def _connection() -> Connection:
-    return Connection(region=Stock.Meta.region, host=Stock.Meta.host)
+    return shared_connection()
 
 
 def record_movement(

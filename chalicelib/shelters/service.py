@@ -12,14 +12,13 @@ import random
 import secrets
 import time
 from datetime import UTC, datetime, timedelta
-from functools import cache
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
-from chalicelib.db import is_condition_failure
+from chalicelib.db import is_condition_failure, shared_connection
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.shelters import rules
 from chalicelib.shelters.models import BedNights, Hold, Shelter, Stay
@@ -67,9 +66,8 @@ class BedsBusy(Conflict):
     message = N_("Many changes at once on this shelter. Please try again.")
 
 
-@cache
 def _connection() -> Connection:
-    return Connection(region=Shelter.Meta.region, host=Shelter.Meta.host)
+    return shared_connection()
 
 
 def _now(now: datetime | None) -> datetime:

@@ -11,11 +11,14 @@ from tests.donations.conftest import balance
 
 def test_loading_the_demo_twice_credits_each_gift_once(client):
     load_demo_data(DEMO_PASSWORD)
+    once = balance("christmas")
     load_demo_data(DEMO_PASSWORD)
     year = date.today().year
     christmas = Campaign.get(f"christmas-{year}")
     assert (christmas.raised, christmas.donors) == (1500_00, 2)
     assert Donation.count() == 4
-    assert balance("christmas") == 15_000_00 + 1500_00
+    assert balance("christmas") == once
+    credited = sum(d.amount for d in Donation.scan() if d.fund_id == "christmas")
+    assert credited == 1500_00
     html = client.get(f"/donate?lang=en&campaign=children-{year}").body.decode()
     assert "A safe start for the children" in html and "<progress" in html
