@@ -5,8 +5,10 @@ names, amounts or addresses."""
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from chalicelib.audit.models import AuditEntry
 
@@ -22,10 +24,9 @@ class Actor:
 SYSTEM = Actor("system", ("system",))
 
 
-def record(actor: Actor, action: str, record_type: str, record_id: str) -> None:
-    """Append one audit entry, e.g. `record(actor, "read", "client", "K-2025-031")`."""
+def _entry(actor: Actor, action: str, record_type: str, record_id: str) -> AuditEntry:
     now = datetime.now(UTC)
-    entry = AuditEntry(
+    return AuditEntry(
         now.strftime("%Y-%m-%d"),
         f"{now.isoformat(timespec='microseconds')}#{secrets.token_hex(4)}",
         actor=actor.user_id,
@@ -34,7 +35,19 @@ def record(actor: Actor, action: str, record_type: str, record_id: str) -> None:
         record_type=record_type,
         record_id=record_id or "-",
     )
-    entry.save(condition=AuditEntry.entry_id.does_not_exist())
+
+
+def record(actor: Actor, action: str, record_type: str, record_id: str) -> None:
+    """Append one audit entry, e.g. `record(actor, "read", "client", "K-2025-031")`."""
+    _entry(actor, action, record_type, record_id).save(
+        condition=AuditEntry.entry_id.does_not_exist())
+
+
+def entry_write(actor: Actor, action: str, record_type: str,
+                record_id: str) -> Callable[[Any], None]:
+    """The same entry as a write for a caller's transaction (no extra request)."""
+    entry = _entry(actor, action, record_type, record_id)
+    return lambda tx: tx.save(entry, condition=AuditEntry.entry_id.does_not_exist())
 
 
 def recent(limit: int = 100, days: int = 7) -> list[AuditEntry]:

@@ -15,13 +15,14 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.audit.service import SYSTEM
+from chalicelib.audit.service import SYSTEM, Actor, entry_write
 from chalicelib.db import is_condition_failure, shared_connection
 from chalicelib.donations.models import Campaign, Donation, StripeEvent
 from chalicelib.funds.service import Posting, post_movement
 
 Write = Callable[[TransactWrite], None]
 EVENT_DAYS = 90
+WEBHOOK = Actor("stripe-webhook", ("system",))
 
 
 class Retry(Exception):
@@ -50,7 +51,13 @@ def event_record(event: dict[str, Any]) -> Write:
     item = StripeEvent(str(event["id"]), event_type=str(event["type"]),
                        handled_at=moment.isoformat(timespec="seconds"),
                        expires=moment + timedelta(days=EVENT_DAYS))
-    return lambda tx: tx.save(item, condition=StripeEvent.event_id.does_not_exist())
+    audit = entry_write(WEBHOOK, str(event["type"]), "stripe_event", str(event["id"]))
+
+    def write(tx: TransactWrite) -> None:
+        tx.save(item, condition=StripeEvent.event_id.does_not_exist())
+        audit(tx)  # the change is audit-logged in the same transaction
+
+    return write
 
 
 def transact(writes: list[Write]) -> None:

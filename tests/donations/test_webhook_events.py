@@ -179,3 +179,15 @@ def test_the_same_event_delivered_by_racing_threads_is_credited_once(funds):
     assert errors == []
     assert results.count("handled") == 1
     assert balance("general") == GENERAL + 400_00
+
+
+def test_every_credited_event_is_audit_logged_without_donor_data(client, funds):
+    from chalicelib.audit.service import recent
+
+    deliver(client, event("evt_audit", "checkout.session.completed",
+                          session_completed(7, 500, "general")))
+    entries = [e for e in recent() if e.record_id == "evt_audit"]
+    assert len(entries) == 1
+    assert entries[0].actor == "stripe-webhook"
+    assert entries[0].action == "checkout.session.completed"
+    assert "@" not in entries[0].record_id and "500" not in entries[0].record_id
