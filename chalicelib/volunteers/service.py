@@ -176,8 +176,12 @@ def _write(
     else:
         condition = Volunteer.version == previous_version
         volunteer.version = previous_version + 1
+    # A retried request (same id and version) is then answered, not repeated.
+    token = hashlib.sha256(
+        f"{volunteer.volunteer_id}#{volunteer.version}".encode()
+    ).hexdigest()[:36]
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with TransactWrite(connection=connection(), client_request_token=token) as tx:
             tx.save(volunteer, condition=condition)
             for item in extra or []:
                 tx.save(
