@@ -1,13 +1,10 @@
-"""Receipts to donors: an email sender for prod (SES) and one for local
-stages that writes each message to an outbox folder."""
+"""Receipts to donors, sent through the platform's mail service."""
 
 from __future__ import annotations
 
 import logging
-from email.message import EmailMessage
-from pathlib import Path
-from typing import Any, Protocol
 
+from chalicelib.core.mail import send_email
 from chalicelib.donations.models import Donation
 from chalicelib.donations.settings import donation_settings
 from chalicelib.errors import N_
@@ -17,56 +14,11 @@ from chalicelib.web.i18n import translate
 log = logging.getLogger("ngo.donations")
 
 
-class EmailSender(Protocol):
-    def send(self, message: EmailMessage) -> None: ...
-
-
-class OutboxSender:
-    """Writes `<n>.eml` files to a folder (local stages, tests)."""
-
-    def __init__(self, folder: str) -> None:
-        self.folder = Path(folder)
-
-    def send(self, message: EmailMessage) -> None:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        name = str(message["X-Receipt-Id"] or "message").replace("/", "_")
-        (self.folder / f"{name}.eml").write_bytes(bytes(message))
-
-
-class SesSender:
-    """Amazon SES (prod); the client is created on first use."""
-
-    def __init__(self) -> None:
-        self._client: Any = None
-
-    def send(self, message: EmailMessage) -> None:
-        if self._client is None:
-            import boto3
-
-            self._client = boto3.client("ses")
-        self._client.send_raw_email(RawMessage={"Data": bytes(message)})
-
-
-_SENDER: EmailSender | None = None
-
-
-def get_sender() -> EmailSender:
-    global _SENDER
-    if _SENDER is None:
-        settings = donation_settings()
-        _SENDER = (SesSender() if settings.email_sender == "ses"
-                   else OutboxSender(settings.email_outbox_dir))
-    return _SENDER
-
-
-def receipt_message(donation: Donation) -> EmailMessage:
-    """The receipt in the donor's language: amount, date, organisation, tax."""
+def receipt_message(donation: Donation) -> tuple[str, str]:
+    """The receipt's subject and text in the donor's language: amount, date,
+    organisation, how to get the tax deduction."""
     settings, lang = donation_settings(), str(donation.lang or "nb")
-    message = EmailMessage()
-    message["Subject"] = translate(lang, N_("Thank you for your gift"))
-    message["From"] = settings.email_from
-    message["To"] = str(donation.email)
-    message["X-Receipt-Id"] = str(donation.donation_id)
+    subject = translate(lang, N_("Thank you for your gift"))
     lines = [
         translate(lang, N_("Thank you for your gift of %(amount)s to %(org)s."),
                   amount=format_nok(int(donation.amount)), org=settings.organisation),
@@ -78,8 +30,7 @@ def receipt_message(donation: Donation) -> EmailMessage:
             "To claim it, send us your national identity number and we report "
             "your gifts to the Tax Administration once a year.")),
     ]
-    message.set_content("\n".join(lines))
-    return message
+    return subject, "\n".join(lines)
 
 
 def send_receipt(donation: Donation) -> None:
@@ -87,6 +38,8 @@ def send_receipt(donation: Donation) -> None:
     if not donation.email:
         return
     try:
-        get_sender().send(receipt_message(donation))
+        subject, body = receipt_message(donation)
+        send_email(str(donation.email), subject, body,
+                   sender=donation_settings().email_from)
     except Exception:  # noqa: BLE001 - the gift is credited either way
         log.warning("receipt for %s was not sent", donation.donation_id)

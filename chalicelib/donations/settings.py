@@ -23,8 +23,6 @@ class DonationSettings:
     turnstile_site_key: str
     turnstile_verify_url: str
     public_base_url: str
-    email_sender: str  # "outbox" or "ses"
-    email_outbox_dir: str
     email_from: str
     organisation: str
     test_checkout_allowed: bool  # no key in a local stage: the test checkout
@@ -63,8 +61,6 @@ def _load() -> DonationSettings:
         public_base_url=env_str(
             "PUBLIC_BASE_URL", "http://127.0.0.1:8000", required=not local
         ).rstrip("/"),
-        email_sender=env_str("EMAIL_SENDER", "outbox" if local else "ses"),
-        email_outbox_dir=env_str("EMAIL_OUTBOX_DIR", "build/outbox"),
         email_from=env_str("EMAIL_FROM", "gaver@example.org"),
         organisation=env_str("ORGANISATION_NAME", "Hjelpesenteret mot menneskehandel"),
         # Never in prod: it credits gifts nobody paid.

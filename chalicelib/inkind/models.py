@@ -9,7 +9,6 @@ from pynamodb.attributes import (
     ListAttribute,
     MapAttribute,
     NumberAttribute,
-    TTLAttribute,
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
@@ -150,18 +149,3 @@ class YearTotal(Model):
     received = NumberAttribute(default=0)
     distributed = NumberAttribute(default=0)
     people = NumberAttribute(default=0)  # clients and accompanying children reached
-
-
-class OutboxMessage(Model):
-    """An email kept instead of sent (local and test stages only)."""
-
-    class Meta(BaseMeta):
-        table_name = table_name("outbox")
-        local_only = True
-
-    message_id = UnicodeAttribute(hash_key=True)
-    to = UnicodeAttribute()
-    subject = UnicodeAttribute()
-    body = UnicodeAttribute()
-    created_at = UTCDateTimeAttribute()
-    expires = TTLAttribute(null=True)

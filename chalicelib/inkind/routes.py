@@ -39,7 +39,7 @@ def _limit_pledges(ctx) -> None:
 def _confirm(ctx, pledge, item_name: str) -> None:
     if "@" not in pledge.contact:
         return  # a phone number: staff call back
-    from chalicelib.inkind.mail import send_email
+    from chalicelib.core.mail import send_email
 
     body = ctx.gettext(
         "Thank you, %(giver)s! You have promised %(quantity)s × %(item)s. "

@@ -6,7 +6,6 @@ from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
     NumberAttribute,
-    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -138,18 +137,3 @@ class VolunteerTotal(Model):
     scope = UnicodeAttribute(hash_key=True)
     period = UnicodeAttribute(range_key=True)
     value = NumberAttribute(default=0)
-
-
-class OutboxMessage(Model):
-    """A confirmation email in the local and test stages (prod sends by SES)."""
-
-    class Meta(BaseMeta):
-        table_name = table_name("volunteer-outbox")
-        local_only = True  # prod sends with SES and keeps nothing
-
-    message_id = UnicodeAttribute(hash_key=True)
-    to = UnicodeAttribute()
-    subject = UnicodeAttribute()
-    body = UnicodeAttribute()
-    created_at = UTCDateTimeAttribute()
-    expires = TTLAttribute()

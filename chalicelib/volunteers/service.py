@@ -17,9 +17,10 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth import ratelimit
-from chalicelib.db import is_condition_failure
+from chalicelib.core.mail import send_email
+from chalicelib.db import is_condition_failure, shared_connection
 from chalicelib.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
-from chalicelib.volunteers import mail, rules
+from chalicelib.volunteers import rules
 from chalicelib.volunteers.models import Volunteer, VolunteerEmail, VolunteerMatch
 from chalicelib.volunteers.settings import volunteer_settings
 from chalicelib.volunteers.signup import SignUp
@@ -55,7 +56,7 @@ class NotLinked(Forbidden):
 
 
 def connection() -> Connection:
-    return Connection(region=Volunteer.Meta.region, host=Volunteer.Meta.host)
+    return shared_connection()
 
 
 def email_hash(email: str) -> str:
@@ -112,7 +113,7 @@ def _confirm(signup: SignUp, lang: str) -> None:
         ),
         name=signup.name,
     )
-    mail.send_confirmation(signup.email, subject, body)
+    send_email(signup.email, subject, body, sender=volunteer_settings().mail_from)
 
 
 def get_volunteer(volunteer_id: str) -> Volunteer:

@@ -14,7 +14,6 @@ class VolunteerSettings:
     signup_window_seconds: int
     clearance_warning_days: int
     mail_from: str  # the SES sender in prod
-    outbox_days: int  # local/test outbox messages expire after this
 
 
 @lru_cache(maxsize=1)
@@ -26,5 +25,4 @@ def volunteer_settings() -> VolunteerSettings:
         ),
         clearance_warning_days=env_int("VOLUNTEER_CLEARANCE_WARNING_DAYS", 30),
         mail_from=env_str("VOLUNTEER_MAIL_FROM", "frivillig@example.org"),
-        outbox_days=env_int("VOLUNTEER_OUTBOX_DAYS", 7, minimum=1),
     )

@@ -8,7 +8,6 @@ import time
 
 import pytest
 
-from chalicelib.donations import receipts
 from chalicelib.donations.settings import donation_settings
 from chalicelib.funds import demo as funds_demo
 
@@ -17,15 +16,12 @@ WEBHOOK_SECRET = "whsec_test_secret_for_the_suite"
 
 @pytest.fixture(autouse=True)
 def donation_env(monkeypatch, tmp_path):
-    """Fresh settings for each test: a known webhook secret, an outbox folder."""
+    """Fresh settings for each test: a known webhook secret."""
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
-    monkeypatch.setenv("EMAIL_OUTBOX_DIR", str(tmp_path / "outbox"))
     monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
     donation_settings.cache_clear()
-    receipts._SENDER = None
-    yield tmp_path / "outbox"
+    yield
     donation_settings.cache_clear()
-    receipts._SENDER = None
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """A Spanish-speaking giver promises Christmas packages in a real Chromium."""
-from chalicelib.inkind import demo, mail, needs
+from chalicelib.core import mail
+from chalicelib.inkind import demo, needs
 from tests.conftest import screenshot
 
 

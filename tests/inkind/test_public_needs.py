@@ -7,7 +7,8 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib.inkind import demo, mail, needs
+from chalicelib.core import mail
+from chalicelib.inkind import demo, needs
 from chalicelib.inkind.models import Pledge
 from tests.conftest import json_body
 
@@ -150,7 +151,7 @@ def test_the_public_api_takes_pledges_and_explains_bad_input(client, demo_data):
 
 def test_a_failing_mail_service_does_not_lose_the_pledge(client, demo_data,
                                                          monkeypatch):
-    from chalicelib.inkind import mail as mail_module
+    from chalicelib.core import mail as mail_module
 
     def broken(*args, **kwargs):
         raise ConnectionError("mail service down")

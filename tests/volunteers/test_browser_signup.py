@@ -1,7 +1,7 @@
 """The Spanish sign-up form in a real Chromium."""
 from __future__ import annotations
 
-from chalicelib.volunteers.mail import outbox_for
+from chalicelib.core.mail import outbox
 from chalicelib.volunteers.models import Volunteer
 from tests.conftest import screenshot
 
@@ -27,7 +27,7 @@ def test_a_spanish_speaker_signs_up_with_the_spanish_form(live_server, page):
     assert volunteer.languages.as_dict() == {"es": "native", "pt": "good"}
     assert volunteer.skills == {"interpreting", "accompanying"}
     assert volunteer.lang == "es"
-    assert outbox_for("camila@example.org")[0].subject.startswith("Gracias")
+    assert outbox("camila@example.org")[0].subject.startswith("Gracias")
     assert page.console_errors == []
 
 

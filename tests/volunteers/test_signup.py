@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.volunteers.mail import outbox_for
+from chalicelib.core.mail import outbox
 from chalicelib.volunteers.models import Volunteer
 from tests.conftest import json_body
 from tests.volunteers.helpers import signup_data
@@ -26,7 +26,7 @@ def test_a_sign_up_creates_an_applicant_and_sends_a_confirmation_in_their_langua
     assert volunteer.status == "applicant"
     assert volunteer.languages.as_dict() == {"es": "native", "en": "fluent"}
     assert volunteer.consent_at is not None
-    [mail] = outbox_for("lucia@example.org")
+    [mail] = outbox("lucia@example.org")
     assert mail.subject == "Gracias por inscribirte como voluntario"
     assert "Hola Lucía Fernández" in mail.body
 
@@ -39,14 +39,14 @@ def test_signing_up_twice_with_one_email_keeps_one_record_and_answers_the_same(c
     assert first.status_code == second.status_code == 202
     assert json_body(first) == json_body(second)
     assert len(list(Volunteer.scan())) == 1
-    assert len(outbox_for("lucia@example.org")) == 1
+    assert len(outbox("lucia@example.org")) == 1
 
 
 def test_a_filled_honeypot_is_thanked_but_nothing_is_stored_or_sent(client):
     response = post_signup(client, signup_data(website="http://spam.example"))
     assert response.status_code == 202
     assert list(Volunteer.scan()) == []
-    assert outbox_for("lucia@example.org") == []
+    assert outbox("lucia@example.org") == []
 
 
 def test_missing_consent_and_bad_fields_are_named_in_the_answer(client):
@@ -121,7 +121,7 @@ def test_the_form_signs_up_with_its_csrf_token_and_shows_the_thanks_page(client)
     assert volunteer.skills == {"driving", "events"}
     assert volunteer.lang == "nb"
     assert (
-        outbox_for("ola@example.org")[0].subject
+        outbox("ola@example.org")[0].subject
         == "Takk for at du meldte deg som frivillig"
     )
 

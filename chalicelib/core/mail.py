@@ -1,7 +1,7 @@
-"""A tiny outbox: `send_email(to, subject, body)`. In the `local` and `test`
-stages messages are kept in the outbox table (to read them in tests and in
-`make run`); in `prod` they are sent with Amazon SES. Logs never hold the
-address or the text, only a message id."""
+"""The one mail service: `send_email(to, subject, body, sender)`. In the
+`local` and `test` stages messages are kept in the outbox table (to read them
+in tests and in `make run`); in `prod` they are sent with Amazon SES. Logs
+never hold the address or the text, only a message id."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from chalicelib.config import get_settings
+from chalicelib.config import env_str, get_settings
 
 log = logging.getLogger("ngo")
 KEEP_LOCAL_DAYS = 30
@@ -28,7 +28,7 @@ def send_email(to: str, subject: str, body: str, sender: str | None = None) -> s
     """Send (prod) or keep (local, test) one plain-text email; its id."""
     message_id = secrets.token_hex(12)
     if get_settings().is_local:
-        from chalicelib.inkind.models import OutboxMessage
+        from chalicelib.core.models import OutboxMessage
 
         now = datetime.now(UTC)
         OutboxMessage(
@@ -40,10 +40,8 @@ def send_email(to: str, subject: str, body: str, sender: str | None = None) -> s
             expires=now + timedelta(days=KEEP_LOCAL_DAYS),
         ).save()
     else:
-        from chalicelib.inkind.settings import get_inkind_settings
-
         _ses().send_email(
-            Source=sender or get_inkind_settings().mail_from,
+            Source=sender or env_str("MAIL_FROM", "noreply@example.org"),
             Destination={"ToAddresses": [to]},
             Message={
                 "Subject": {"Data": subject, "Charset": "UTF-8"},
@@ -56,7 +54,7 @@ def send_email(to: str, subject: str, body: str, sender: str | None = None) -> s
 
 def outbox(to: str | None = None) -> list[Any]:
     """Kept messages, oldest first (local and test stages)."""
-    from chalicelib.inkind.models import OutboxMessage
+    from chalicelib.core.models import OutboxMessage
 
     messages = [m for m in OutboxMessage.scan() if to is None or m.to == to]
     return sorted(messages, key=lambda m: m.created_at)

@@ -1,0 +1,19 @@
+from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
+from pynamodb.models import Model
+
+from chalicelib.db import BaseMeta, table_name
+
+
+class OutboxMessage(Model):
+    """An email kept instead of sent (local and test stages only)."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("outbox")
+        local_only = True
+
+    message_id = UnicodeAttribute(hash_key=True)
+    to = UnicodeAttribute()
+    subject = UnicodeAttribute()
+    body = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires = TTLAttribute(null=True)
