@@ -1,3 +1,158 @@
+"""Online donations: the public donation page, checkout, Stripe's webhook,
+and the staff views of donations and campaigns."""
+
+from __future__ import annotations
+
+import secrets
+
 from chalice import Blueprint
 
+from chalicelib.audit.service import record
+from chalicelib.auth.roles import ADMIN, FINANCE
+from chalicelib.core.thanks import register_money_givers
+from chalicelib.donations import campaigns as campaign_admin
+from chalicelib.donations import reports, service
+from chalicelib.donations.settings import donation_settings
+from chalicelib.errors import N_, NotFound, TooManyRequests, ValidationFailed
+from chalicelib.funds.service import list_funds
+from chalicelib.web.nav import add_staff_link
+from chalicelib.web.routing import api, page
+
 bp = Blueprint(__name__)
+READERS = (FINANCE,)  # admin passes every check
+add_staff_link("/staff/donations", N_("Donations"), READERS, order=20)
+add_staff_link("/staff/campaigns", N_("Campaigns"), READERS, order=21)
+register_money_givers("donations", reports.thanked_donors)
+
+
+def _donate_form(ctx, form=None, errors=None, status=200):
+    form = form if form is not None else {**ctx.query}
+    campaign_id = form.get("campaign") or ""
+    campaign = service.find_active_campaign(campaign_id) if campaign_id else None
+    settings = donation_settings()
+    fields = {k: ctx.gettext(v) for k, v in (errors or {}).items()}
+    return ctx.render(
+        "donations/donate.html", status=status, form=form, errors=fields,
+        funds=list_funds(public_only=True), campaign=campaign,
+        presets=service.PRESET_AMOUNTS_NOK, min_nok=settings.min_nok,
+        max_nok=settings.max_nok, nonce=secrets.token_urlsafe(16),
+        test_mode=settings.test_checkout_allowed,
+        captcha_site_key=settings.turnstile_site_key,
+    )
+
+
+@page(bp, "/donate", methods=["GET", "POST"])
+def donate(ctx):
+    if ctx.method == "GET":
+        return _donate_form(ctx)
+    form = ctx.form()
+    from chalicelib.donations.checkout import start_checkout
+
+    try:
+        request = service.validate_donation(form, ctx.lang)
+        url = start_checkout(request, ctx.client_ip,
+                             form.get("cf-turnstile-response", ""))
+    except ValidationFailed as error:
+        errors = error.fields or {"form": error.message}
+        return _donate_form(ctx, form, errors, status=400)
+    except TooManyRequests:
+        return ctx.render("donations/too_many.html", status=429)
+    except service.PaymentsNotConfigured:
+        return ctx.render("donations/not_configured.html", status=503)
+    return ctx.redirect(url)
+
+
+@page(bp, "/donate/thanks")
+def donate_thanks(ctx):
+    return ctx.render("donations/thanks.html")
+
+
+@page(bp, "/donate/test-checkout", methods=["GET", "POST"])
+def test_checkout(ctx):
+    from chalicelib.donations.checkout import read_test_session
+
+    values = ctx.form() if ctx.method == "POST" else ctx.query
+    session = read_test_session(values.get("token", ""))
+    if not donation_settings().test_checkout_allowed or session is None:
+        raise NotFound()
+    if ctx.method == "GET":
+        return ctx.render("donations/test_checkout.html", session=session,
+                          token=values["token"])
+    if values.get("action") != "pay":
+        return ctx.redirect(f"/donate?lang={ctx.lang}")
+    from chalicelib.donations.testmode import complete_test_session
+
+    session_id = complete_test_session(session, values.get("email", "")[:200])
+    return ctx.redirect(f"/donate/thanks?session_id={session_id}")
+
+
+@api(bp, "/webhooks/stripe", methods=["POST"], csrf=False)
+def stripe_webhook(ctx):
+    from chalicelib.donations.webhook import receive
+
+    result = receive(ctx.raw_body(), ctx.header("stripe-signature"))
+    return ctx.json_response({"received": True, "result": result})
+
+
+@page(bp, "/staff/donations", roles=READERS)
+def staff_donations(ctx):
+    wanted = reports.parse_filter(ctx.query)
+    report = reports.donation_report(wanted)
+    record(ctx.user.actor, "read", "donation", "list")
+    return ctx.render(
+        "donations/staff_donations.html", report=report, wanted=wanted,
+        disputes=reports.open_disputes(), funds=list_funds(),
+        campaigns=service.list_campaigns(),
+    )
+
+
+@api(bp, "/api/donations", roles=READERS)
+def api_donations(ctx):
+    report = reports.donation_report(reports.parse_filter(ctx.query))
+    record(ctx.user.actor, "read", "donation", "list")
+    return ctx.json_response({
+        "donations": [reports.as_json(d) for d in report.donations],
+        "totals": {"amount": report.amount, "refunded": report.refunded,
+                   "net": report.net, "count": len(report.donations),
+                   "currency": "NOK"},
+    })
+
+
+@page(bp, "/staff/campaigns", roles=READERS)
+def staff_campaigns(ctx):
+    return ctx.render("donations/campaigns.html", campaigns=service.list_campaigns(),
+                      can_edit=ctx.user.has_any((ADMIN,)))
+
+
+def _campaign_form(ctx, form, errors=None, status=200, new=True):
+    fields = {k: ctx.gettext(v) for k, v in (errors or {}).items()}
+    return ctx.render("donations/campaign_form.html", status=status, form=form,
+                      errors=fields, funds=list_funds(), new=new)
+
+
+@page(bp, "/staff/campaigns/new", methods=["GET", "POST"], roles=(ADMIN,))
+def new_campaign(ctx):
+    if ctx.method == "GET":
+        return _campaign_form(ctx, {"active": "1"})
+    form = ctx.form()
+    try:
+        campaign_admin.create_campaign(campaign_admin.validate_campaign(form),
+                                       ctx.user.actor)
+    except ValidationFailed as error:
+        return _campaign_form(ctx, form, error.fields, status=400)
+    return ctx.redirect("/staff/campaigns")
+
+
+@page(bp, "/staff/campaigns/{campaign_id}/edit", methods=["GET", "POST"],
+      roles=(ADMIN,))
+def edit_campaign(ctx, campaign_id):
+    if ctx.method == "GET":
+        form = campaign_admin.as_form(service.get_campaign(campaign_id))
+        return _campaign_form(ctx, form, new=False)
+    form = {**ctx.form(), "campaign_id": campaign_id}
+    try:
+        campaign_admin.update_campaign(campaign_admin.validate_campaign(form),
+                                       ctx.user.actor)
+    except ValidationFailed as error:
+        return _campaign_form(ctx, form, error.fields, status=400, new=False)
+    return ctx.redirect("/staff/campaigns")

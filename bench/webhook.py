@@ -1,0 +1,96 @@
+"""Stripe webhook cost: DynamoDB requests and time per credited donation and
+per repeated delivery, with 100 and with 10,000 donations already stored.
+Goal: the same counts at both sizes, at most 4 per new event, 2 per repeat.
+
+    .venv/bin/python bench/webhook.py
+"""
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.common import counting_requests, start_stack  # noqa: E402
+
+SIZES = (100, 10_000)
+SAMPLES = 15
+
+
+def seed(count: int, start: int) -> None:
+    from chalicelib.donations.models import Donation
+
+    with Donation.batch_write() as batch:
+        for n in range(start, count):
+            batch.save(Donation(f"pi_seed_{n}", version=1, status="credited",
+                                credited=True, amount=500_00, fund_id="general",
+                                month="2026-01", credited_at=f"2026-01-01T00:{n:07d}"))
+
+
+def paid_event(n: int) -> bytes:
+    session = {"id": f"cs_b{n}", "mode": "payment", "payment_status": "paid",
+               "amount_total": 300_00, "currency": "nok", "payment_intent": f"pi_b{n}",
+               "customer_details": {"email": "donor@example.org"},
+               "metadata": {"fund_id": "christmas", "campaign_id": "bench"}}
+    return json.dumps({"id": f"evt_b{n}", "type": "checkout.session.completed",
+                       "data": {"object": session}}).encode()
+
+
+def measure(size: int, first: int) -> dict[str, float]:
+    from chalicelib.donations.settings import donation_settings
+    from chalicelib.donations.testmode import signature_header
+    from chalicelib.donations.webhook import receive
+
+    secret = donation_settings().stripe_webhook_secret
+    new_counts, repeat_counts, new_times, repeat_times = [], [], [], []
+    for n in range(first, first + SAMPLES):
+        raw = paid_event(n)
+        for counts, times in ((new_counts, new_times), (repeat_counts, repeat_times)):
+            with counting_requests() as counter:
+                start = time.perf_counter()
+                receive(raw, signature_header(raw, secret))
+                times.append(time.perf_counter() - start)
+            counts.append(counter.count)
+    return {"size": size, "new": statistics.median(new_counts),
+            "new_max": max(new_counts), "repeat": statistics.median(repeat_counts),
+            "repeat_max": max(repeat_counts),
+            "new_ms": statistics.median(new_times) * 1000,
+            "repeat_ms": statistics.median(repeat_times) * 1000}
+
+
+def main() -> int:
+    os.environ["EMAIL_OUTBOX_DIR"] = tempfile.mkdtemp(prefix="bench-outbox-")
+    start_stack()
+    from chalicelib.db import put_if_absent
+    from chalicelib.donations.models import Campaign
+    from chalicelib.funds import demo as funds_demo
+
+    funds_demo.load()
+    put_if_absent(Campaign("bench", names={"en": "Bench"}, fund_id="christmas",
+                           goal=1_000_000_00, starts="2000-01-01", ends="2099-12-31"))
+    results, stored = [], 0
+    for size in SIZES:
+        seed(size, stored)
+        stored = size
+        results.append(measure(size, first=size))
+    print("stored  new-event requests (max)  repeat requests (max)  new ms  repeat ms")
+    for r in results:
+        print(f"{r['size']:>6}  {r['new']:>18.0f} ({r['new_max']})  "
+              f"{r['repeat']:>15.0f} ({r['repeat_max']})  {r['new_ms']:>6.1f}  "
+              f"{r['repeat_ms']:>9.1f}")
+    same = results[0]["new_max"] == results[1]["new_max"]
+    ok = same and all(r["new_max"] <= 4 and r["repeat_max"] <= 2 for r in results)
+    print("times are moto's: its TransactWriteItems deep-copies every table it "
+          "touches, so they grow with the table; DynamoDB's do not")
+    print("goal (same count at both sizes, <= 4 new, <= 2 repeat):",
+          "met" if ok else "NOT met")
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

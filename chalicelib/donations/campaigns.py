@@ -1,0 +1,110 @@
+"""Admins create and edit campaigns; totals are never edited by hand."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.audit.service import Actor, record
+from chalicelib.db import is_condition_failure, put_if_absent
+from chalicelib.donations.models import Campaign
+from chalicelib.donations.service import CampaignExists, UnknownCampaign
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.funds.service import UnknownFund, get_fund
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+LANGS = ("nb", "en", "es")
+
+
+@dataclass(frozen=True)
+class CampaignInput:
+    campaign_id: str
+    names: dict[str, str]
+    fund_id: str
+    goal: int  # øre
+    starts: str
+    ends: str
+    active: bool
+
+
+def _date(text: str) -> str | None:
+    try:
+        return date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def _check_fund(fund_id: str, errors: dict[str, str]) -> None:
+    try:
+        get_fund(fund_id)
+    except UnknownFund:
+        errors["fund_id"] = N_("Choose a fund.")
+
+
+def validate_campaign(form: dict[str, str]) -> CampaignInput:
+    """The admin's form as a CampaignInput; ValidationFailed lists each field."""
+    errors: dict[str, str] = {}
+    campaign_id = form.get("campaign_id", "").lower()
+    if not SLUG.match(campaign_id):
+        errors["campaign_id"] = N_("Use 2-40 lowercase letters, digits and dashes.")
+    names = {lang: form.get(f"name_{lang}", "")[:120] for lang in LANGS}
+    for lang, name in names.items():
+        if not name:
+            errors[f"name_{lang}"] = N_("Write the name in this language.")
+    _check_fund(form.get("fund_id", ""), errors)
+    goal = form.get("goal", "").replace(" ", "")
+    if not re.fullmatch(r"\d{1,9}", goal) or int(goal) <= 0:
+        errors["goal"] = N_("Enter a whole number of kroner.")
+    starts, ends = _date(form.get("starts", "")), _date(form.get("ends", ""))
+    if not starts:
+        errors["starts"] = N_("Enter a date (YYYY-MM-DD).")
+    if not ends or (starts and ends < starts):
+        errors["ends"] = N_("Enter a date on or after the start.")
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return CampaignInput(campaign_id, names, form["fund_id"], int(goal) * 100,
+                         str(starts), str(ends), form.get("active") == "1")
+
+
+def create_campaign(data: CampaignInput, actor: Actor) -> Campaign:
+    campaign = Campaign(data.campaign_id, names=data.names, fund_id=data.fund_id,
+                        goal=data.goal, starts=data.starts, ends=data.ends,
+                        active=data.active, raised=0, donors=0)
+    if not put_if_absent(campaign):
+        raise CampaignExists(campaign=data.campaign_id)
+    record(actor, "create", "campaign", data.campaign_id)
+    return campaign
+
+
+def update_campaign(data: CampaignInput, actor: Actor) -> None:
+    """Change what an admin may change; `raised` and `donors` stay as credited."""
+    try:
+        Campaign(data.campaign_id).update(
+            actions=[
+                Campaign.names.set(data.names),
+                Campaign.fund_id.set(data.fund_id),
+                Campaign.goal.set(data.goal),
+                Campaign.starts.set(data.starts),
+                Campaign.ends.set(data.ends),
+                Campaign.active.set(data.active),
+            ],
+            condition=Campaign.campaign_id.exists(),
+        )
+    except UpdateError as error:
+        if is_condition_failure(error):
+            raise UnknownCampaign(campaign=data.campaign_id) from None
+        raise
+    record(actor, "update", "campaign", data.campaign_id)
+
+
+def as_form(campaign: Campaign) -> dict[str, str]:
+    """A stored campaign as the edit form's values."""
+    form = {"campaign_id": str(campaign.campaign_id), "fund_id": str(campaign.fund_id),
+            "goal": str(int(campaign.goal) // 100), "starts": str(campaign.starts),
+            "ends": str(campaign.ends), "active": "1" if campaign.active else ""}
+    for lang in LANGS:
+        form[f"name_{lang}"] = campaign.name(lang)
+    return form

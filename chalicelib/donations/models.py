@@ -1,0 +1,123 @@
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    TTLAttribute,
+    UnicodeAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.db import BaseMeta, table_name
+
+
+class ByMonth(GlobalSecondaryIndex):
+    """Credited donations of one month, oldest first (sparse: only credited)."""
+
+    class Meta:
+        index_name = "by-month"
+        projection = AllProjection()
+
+    month = UnicodeAttribute(hash_key=True)
+    credited_at = UnicodeAttribute(range_key=True)
+
+
+class ByDispute(GlobalSecondaryIndex):
+    """Disputed donations (sparse: only those with a dispute)."""
+
+    class Meta:
+        index_name = "by-dispute"
+        projection = AllProjection()
+
+    dispute_state = UnicodeAttribute(hash_key=True)
+    disputed_at = UnicodeAttribute(range_key=True)
+
+
+class Donation(Model):
+    """One payment by a donor, keyed by what Stripe's events share: the
+    payment intent (`pi_...`), else the invoice (`in_...`). Refunds and
+    disputes that arrive before the payment wait on the same record."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("donations")
+
+    donation_id = UnicodeAttribute(hash_key=True)
+    version = NumberAttribute(default=0)  # optimistic lock of every change
+    status = UnicodeAttribute(default="pending")  # pending, credited, failed
+    credited = BooleanAttribute(default=False)
+    amount = NumberAttribute(default=0)  # øre paid (gross)
+    currency = UnicodeAttribute(default="NOK")
+    refunded = NumberAttribute(default=0)  # øre refunded, the highest total seen
+    refund_applied = NumberAttribute(default=0)  # øre taken out of the fund
+    channel = UnicodeAttribute(default="stripe")
+    frequency = UnicodeAttribute(default="once")  # once, monthly
+    fund_id = UnicodeAttribute(null=True)
+    campaign_id = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    wants_thanks = BooleanAttribute(default=False)
+    thanks_name = UnicodeAttribute(null=True)
+    lang = UnicodeAttribute(default="nb")
+    checkout_session = UnicodeAttribute(null=True)
+    subscription_id = UnicodeAttribute(null=True)
+    month = UnicodeAttribute(null=True)  # YYYY-MM, set when credited
+    credited_at = UnicodeAttribute(null=True)  # ISO time, set when credited
+    dispute_state = UnicodeAttribute(null=True)  # "open" while disputed
+    disputed_at = UnicodeAttribute(null=True)
+    dispute_reason = UnicodeAttribute(null=True)
+    dispute_amount = NumberAttribute(null=True)
+    by_month = ByMonth()
+    by_dispute = ByDispute()
+
+    @property
+    def net(self) -> int:
+        return int(self.amount) - int(self.refunded)
+
+
+class Campaign(Model):
+    """An appeal with a goal, dates and a fund; totals kept by each credit."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("campaigns")
+
+    campaign_id = UnicodeAttribute(hash_key=True)
+    names: MapAttribute = MapAttribute(default=dict)  # {"nb", "en", "es"}
+    fund_id = UnicodeAttribute()
+    goal = NumberAttribute()  # øre
+    starts = UnicodeAttribute()  # YYYY-MM-DD
+    ends = UnicodeAttribute()  # YYYY-MM-DD
+    active = BooleanAttribute(default=True)
+    raised = NumberAttribute(default=0)  # øre, net of refunds
+    donors = NumberAttribute(default=0)  # one-off gifts and new monthly donors
+
+    def name(self, lang: str) -> str:
+        names = (
+            self.names.as_dict() if hasattr(self.names, "as_dict") else dict(self.names)
+        )
+        return str(names.get(lang) or names.get("en") or self.campaign_id)
+
+
+class MonthlyGift(Model):
+    """A monthly donation agreement (a Stripe subscription)."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("monthly-gifts")
+
+    subscription_id = UnicodeAttribute(hash_key=True)
+    ended = BooleanAttribute(default=False)
+    fund_id = UnicodeAttribute(null=True)
+    campaign_id = UnicodeAttribute(null=True)
+    amount = NumberAttribute(null=True)
+    started_at = UnicodeAttribute(null=True)
+    ended_at = UnicodeAttribute(null=True)
+
+
+class StripeEvent(Model):
+    """A webhook event already handled; written with its effects."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("stripe-events")
+
+    event_id = UnicodeAttribute(hash_key=True)
+    event_type = UnicodeAttribute()
+    handled_at = UnicodeAttribute()
+    expires = TTLAttribute()  # Stripe retries for 3 days; kept for 90

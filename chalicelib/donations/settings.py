@@ -1,0 +1,80 @@
+"""Settings of online donations, read from the environment once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+from chalicelib.config import ConfigError, env_bool, env_int, env_str, get_settings
+
+LOCAL_WEBHOOK_SECRET = "whsec_local_test_mode"  # noqa: S105 - local stage only
+
+
+@dataclass(frozen=True)
+class DonationSettings:
+    stripe_secret_key: str
+    stripe_webhook_secret: str
+    stripe_api_base: str  # empty: Stripe's own API; set in tests (local server)
+    min_nok: int
+    max_nok: int
+    checkout_rate_limit: int
+    checkout_rate_window: int
+    turnstile_secret: str
+    turnstile_site_key: str
+    turnstile_verify_url: str
+    public_base_url: str
+    email_sender: str  # "outbox" or "ses"
+    email_outbox_dir: str
+    email_from: str
+    organisation: str
+    test_checkout_allowed: bool  # no key in a local stage: the test checkout
+
+    @property
+    def stripe_configured(self) -> bool:
+        return bool(self.stripe_secret_key)
+
+
+def _load() -> DonationSettings:
+    local = get_settings().is_local
+    minimum = env_int("DONATION_MIN_NOK", 50, minimum=1)
+    maximum = env_int("DONATION_MAX_NOK", 100_000, minimum=1)
+    if maximum < minimum:
+        raise ConfigError("DONATION_MAX_NOK must be at least DONATION_MIN_NOK")
+    secret_key = env_str("STRIPE_SECRET_KEY", "")
+    webhook_secret = env_str(
+        "STRIPE_WEBHOOK_SECRET",
+        LOCAL_WEBHOOK_SECRET if local else "",
+        required=bool(secret_key) and not local,
+    )
+    return DonationSettings(
+        stripe_secret_key=secret_key,
+        stripe_webhook_secret=webhook_secret,
+        stripe_api_base=env_str("STRIPE_API_BASE", ""),
+        min_nok=minimum,
+        max_nok=maximum,
+        checkout_rate_limit=env_int("CHECKOUT_RATE_LIMIT", 10, minimum=1),
+        checkout_rate_window=env_int("CHECKOUT_RATE_WINDOW", 600, minimum=1),
+        turnstile_secret=env_str("TURNSTILE_SECRET", ""),
+        turnstile_site_key=env_str("TURNSTILE_SITE_KEY", ""),
+        turnstile_verify_url=env_str(
+            "TURNSTILE_VERIFY_URL",
+            "https://challenges.cloudflare.com/turnstile/v0/siteverify",
+        ),
+        public_base_url=env_str(
+            "PUBLIC_BASE_URL", "http://127.0.0.1:8000", required=not local
+        ).rstrip("/"),
+        email_sender=env_str("EMAIL_SENDER", "outbox" if local else "ses"),
+        email_outbox_dir=env_str("EMAIL_OUTBOX_DIR", "outbox"),
+        email_from=env_str("EMAIL_FROM", "gaver@example.org"),
+        organisation=env_str("ORGANISATION_NAME", "Hjelpesenteret mot menneskehandel"),
+        # Never in prod: it credits gifts nobody paid.
+        test_checkout_allowed=local
+        and not secret_key
+        and env_bool("DONATION_TEST_CHECKOUT", True),
+    )
+
+
+@lru_cache(maxsize=1)
+def donation_settings() -> DonationSettings:
+    """The validated donation settings of this process."""
+    return _load()
