@@ -1,3 +1,327 @@
-from chalice import Blueprint
+"""Emergency cash: the staff page, the JSON API, approvals, reversals,
+per-client views, bridging, cash boxes and reports."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+
+from chalice import Blueprint, Response
+
+from chalicelib.audit.service import record
+from chalicelib.auth.roles import ADMIN, FINANCE, STAFF
+from chalicelib.disbursements import bridging, cashbox, service, totals
+from chalicelib.errors import N_, DomainError, ValidationFailed
+from chalicelib.funds.purposes import PURPOSES
+from chalicelib.funds.service import list_funds
+from chalicelib.money import parse_nok
+from chalicelib.web.nav import add_staff_link
+from chalicelib.web.routing import api, page
 
 bp = Blueprint(__name__)
+PAYERS = (STAFF, FINANCE, ADMIN)
+DECIDERS = (FINANCE, ADMIN)
+add_staff_link("/staff/disbursements", N_("Emergency cash"), PAYERS, order=20)
+add_staff_link("/staff/cash-boxes", N_("Cash boxes"), DECIDERS, order=32)
+add_staff_link(
+    "/staff/reports/disbursements", N_("Disbursement reports"), DECIDERS, order=33
+)
+
+
+def as_json(item) -> dict:
+    return {
+        "disbursement_id": item.disbursement_id,
+        "client_code": item.client_code,
+        "amount": int(item.amount),
+        "currency": item.currency,
+        "purpose": item.purpose,
+        "method": item.method,
+        "fund_id": item.fund_id,
+        "cash_box_id": item.cash_box_id,
+        "note": item.note,
+        "status": item.status,
+        "over_limit": item.over_limit,
+        "created_by": item.created_by,
+        "created_at": item.created_at.isoformat(),
+        "decided_by": item.decided_by,
+        "reason": item.reason,
+    }
+
+
+@api(bp, "/api/disbursements", methods=["GET", "POST"], roles=PAYERS)
+def disbursements_api(ctx):
+    if ctx.method == "GET":
+        if not ctx.user.has_any(DECIDERS):
+            raise ValidationFailed(message=N_("Only finance sees the pending list."))
+        items = service.pending()
+        for item in items:
+            record(ctx.user.actor, "read", "disbursement", item.disbursement_id)
+        return ctx.json_response({"pending": [as_json(i) for i in items]})
+    key = ctx.header("idempotency-key").strip()[:100] or None
+    item, created = service.create(service.validate(ctx.json()), ctx.user.actor, key)
+    return ctx.json_response(as_json(item), status=201 if created else 200)
+
+
+@api(bp, "/api/disbursements/{disbursement_id}", roles=PAYERS)
+def disbursement_api(ctx, disbursement_id):
+    item = service.get(disbursement_id)
+    record(ctx.user.actor, "read", "disbursement", disbursement_id)
+    return ctx.json_response(as_json(item))
+
+
+def _decide(ctx, disbursement_id: str, action: str, reason: str):
+    actor = ctx.user.actor
+    if action == "approve":
+        return service.approve(disbursement_id, actor)
+    if action == "reject":
+        return service.reject(disbursement_id, actor, reason)
+    if action == "reverse":
+        return service.reverse(disbursement_id, actor, reason)
+    raise ValidationFailed(message=N_("Unknown action."))
+
+
+@api(
+    bp,
+    "/api/disbursements/{disbursement_id}/{action}",
+    methods=["POST"],
+    roles=DECIDERS,
+)
+def decide_api(ctx, disbursement_id, action):
+    reason = str(ctx.json().get("reason") or "") if ctx.raw_body() else ""
+    return ctx.json_response(as_json(_decide(ctx, disbursement_id, action, reason)))
+
+
+@api(bp, "/api/clients/{client_code}/disbursements", roles=PAYERS)
+def client_api(ctx, client_code):
+    items = service.for_client(client_code, ctx.user.actor)
+    return ctx.json_response(
+        {
+            "client_code": client_code,
+            "expected_payout": bridging.payout_date(client_code),
+            "disbursements": [as_json(i) for i in items],
+        }
+    )
+
+
+@api(bp, "/api/clients/{client_code}/bridging", methods=["PUT"], roles=PAYERS)
+def bridging_api(ctx, client_code):
+    item = bridging.set_payout_date(
+        client_code, str(ctx.json().get("expected_payout") or ""), ctx.user.actor
+    )
+    return ctx.json_response(
+        {"client_code": item.client_code, "expected_payout": item.expected_payout}
+    )
+
+
+def _year(ctx) -> int:
+    year = ctx.query.get("year") or str(date.today().year)
+    if not (year.isdigit() and len(year) == 4):
+        raise ValidationFailed({"year": N_("Give a year.")})
+    return int(year)
+
+
+@api(bp, "/api/reports/disbursements", roles=DECIDERS)
+def report_api(ctx):
+    year = _year(ctx)
+    report = totals.year_report(year)
+    record(ctx.user.actor, "read", "disbursement_report", str(year))
+    return ctx.json_response(
+        {
+            "year": year,
+            "months": report["months"],
+            "purposes": report["purposes"],
+            "funds": report["funds"],
+        }
+    )
+
+
+def _money_form(form: dict[str, str], name: str = "amount") -> int:
+    amount = parse_nok(form.get(name, ""))
+    if not amount:
+        raise ValidationFailed({name: N_("Give a positive amount in NOK.")})
+    return amount
+
+
+@api(bp, "/api/cash-boxes", methods=["POST"], roles=(ADMIN,))
+def cash_boxes_api(ctx):
+    body = ctx.json()
+    names = {
+        lang: str(body.get("names", {}).get(lang, body.get("office", "")))
+        for lang in ("nb", "en", "es")
+    }
+    box = cashbox.create_box(
+        str(body.get("office", "")),
+        names,
+        str(body.get("source_fund", "")),
+        ctx.user.actor,
+    )
+    return ctx.json_response({"box_id": box.fund_id}, status=201)
+
+
+@api(bp, "/api/cash-boxes/{box_id}/{action}", methods=["POST"], roles=DECIDERS)
+def cash_box_action_api(ctx, box_id, action):
+    body = ctx.json()
+    amount = body.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
+        raise ValidationFailed({"amount": N_("Give a whole number of øre.")})
+    if action == "top-ups":
+        key = ctx.header("idempotency-key").strip()[:64]
+        cashbox.top_up(
+            box_id, amount, ctx.user.actor, f"topup-{box_id}-{key}" if key else None
+        )
+    elif action == "counts":
+        cashbox.count(box_id, amount, ctx.user.actor, str(body.get("note") or ""))
+    else:
+        raise ValidationFailed(message=N_("Unknown action."))
+    box = cashbox.get_box(box_id)
+    return ctx.json_response(
+        {"box_id": box_id, "expected": int(box.balance)}, status=201
+    )
+
+
+# --- pages ---------------------------------------------------------------
+def _page_request(ctx, form: dict[str, str]) -> service.Request:
+    data: dict = dict(form)
+    data["amount"] = parse_nok(form.get("amount", "")) or 0
+    data["override_limit"] = form.get("override_limit") == "on"
+    return service.validate(data)
+
+
+@page(bp, "/staff/disbursements", methods=["GET", "POST"], roles=PAYERS)
+def disbursements_page(ctx):
+    form = ctx.form() if ctx.method == "POST" else {}
+    created, fields = None, {}
+    error: DomainError | None = None
+    if form:
+        try:
+            created, _ = service.create(
+                _page_request(ctx, form),
+                ctx.user.actor,
+                form.get("idempotency_key") or None,
+            )
+            form = {}
+        except ValidationFailed as failure:
+            fields, error = failure.fields, failure
+        except (service.ClientLimitExceeded, service.PurposeNotCovered) as failure:
+            error = failure
+    pending = service.pending() if ctx.user.has_any(DECIDERS) else []
+    return ctx.render(
+        "disbursements/index.html",
+        status=400 if error else 200,
+        funds=list_funds(),
+        boxes=cashbox.list_boxes(),
+        purposes=PURPOSES,
+        methods=service.METHODS,
+        pending=pending,
+        created=created,
+        form=form,
+        error=error and ctx.gettext(error.message, **error.params),
+        fields=fields,
+        limit_warning=isinstance(error, service.ClientLimitExceeded),
+        can_override=ctx.user.has_any(DECIDERS),
+        idempotency_key=secrets.token_urlsafe(12),
+    )
+
+
+@page(bp, "/staff/disbursements/{disbursement_id}", methods=["POST"], roles=DECIDERS)
+def decide_page(ctx, disbursement_id):
+    form = ctx.form()
+    item = _decide(ctx, disbursement_id, form.get("action", ""), form.get("reason", ""))
+    back = form.get("back") == "client"
+    return ctx.redirect(
+        f"/staff/clients/{item.client_code}" if back else "/staff/disbursements"
+    )
+
+
+@page(bp, "/staff/clients", roles=PAYERS)
+def client_lookup_page(ctx):
+    code = service.check_client_code(ctx.query.get("code", ""))
+    return ctx.redirect(f"/staff/clients/{code}")
+
+
+@page(bp, "/staff/clients/{client_code}", methods=["GET", "POST"], roles=PAYERS)
+def client_page(ctx, client_code):
+    if ctx.method == "POST":
+        bridging.set_payout_date(
+            client_code, ctx.form().get("expected_payout", ""), ctx.user.actor
+        )
+    items = service.for_client(client_code, ctx.user.actor)
+    return ctx.render(
+        "disbursements/client.html",
+        client_code=items
+        and items[0].client_code
+        or service.check_client_code(client_code),
+        items=items,
+        expected_payout=bridging.payout_date(client_code),
+        paid_30_days=service.client_total_30_days(client_code),
+        purposes=PURPOSES,
+        can_decide=ctx.user.has_any(DECIDERS),
+    )
+
+
+@page(bp, "/staff/bridging", roles=PAYERS)
+def bridging_page(ctx):
+    return ctx.render(
+        "disbursements/bridging.html", rows=bridging.bridged_now(ctx.user.actor)
+    )
+
+
+@page(bp, "/staff/reports/disbursements", roles=DECIDERS)
+def report_page(ctx):
+    year = _year(ctx)
+    report = totals.year_report(year)
+    record(ctx.user.actor, "read", "disbursement_report", str(year))
+    funds = {fund.fund_id: fund.name(ctx.lang) for fund in list_funds()}
+    return ctx.render(
+        "disbursements/report.html",
+        year=year,
+        report=report,
+        purposes=PURPOSES,
+        funds=funds,
+    )
+
+
+@page(bp, "/staff/reports/disbursements.csv", roles=DECIDERS)
+def report_csv(ctx):
+    import csv
+    import io
+
+    year = _year(ctx)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["month", "kind", "name", "amount_ore", "amount_nok", "count"])
+    for month, kind, name, amount, count in sorted(totals.year_report(year)["rows"]):
+        writer.writerow([month, kind, name, amount, f"{amount / 100:.2f}", count])
+    record(ctx.user.actor, "read", "disbursement_report", f"{year}.csv")
+    return Response(
+        out.getvalue(),
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="disbursements-{year}.csv"',
+        },
+    )
+
+
+@page(bp, "/staff/cash-boxes", methods=["GET", "POST"], roles=DECIDERS)
+def cash_boxes_page(ctx):
+    notice = None
+    if ctx.method == "POST":
+        form = ctx.form()
+        if form.get("action") == "top_up":
+            cashbox.top_up(form.get("box_id", ""), _money_form(form), ctx.user.actor)
+            notice = N_("The cash box was topped up.")
+        elif form.get("action") == "count":
+            counted = parse_nok(form.get("counted", ""))
+            if counted is None:
+                raise ValidationFailed({"counted": N_("Give the counted amount.")})
+            cashbox.count(
+                form.get("box_id", ""), counted, ctx.user.actor, form.get("note", "")
+            )
+            notice = N_("The count was recorded.")
+    boxes = cashbox.list_boxes()
+    return ctx.render(
+        "disbursements/cash_boxes.html",
+        notice=notice,
+        boxes=boxes,
+        counts={b.fund_id: cashbox.counts(b.fund_id, 3) for b in boxes},
+    )

@@ -29,6 +29,10 @@ class Fund(Model):
     currency = UnicodeAttribute(default="NOK")
     balance = NumberAttribute(default=0)
     active = BooleanAttribute(default=True)
+    # "fund", or "cash_box": an office's petty cash, an account of the ledger
+    # whose money came from `source_fund` and follows its rules.
+    kind = UnicodeAttribute(default="fund")
+    source_fund = UnicodeAttribute(null=True)
 
     def name(self, lang: str) -> str:
         names = (

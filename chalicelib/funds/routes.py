@@ -1,3 +1,189 @@
+"""Funds: the admin page, the ledger API, transfers and reconciliation."""
+
+from __future__ import annotations
+
+import secrets
+
 from chalice import Blueprint
 
+from chalicelib.audit.service import record
+from chalicelib.auth.roles import ADMIN, FINANCE
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.funds import admin, service
+from chalicelib.funds.purposes import PURPOSES
+from chalicelib.money import parse_nok
+from chalicelib.web.nav import add_staff_link
+from chalicelib.web.routing import api, page
+
 bp = Blueprint(__name__)
+add_staff_link("/staff/funds", N_("Funds and ledger"), (ADMIN, FINANCE), order=30)
+MONEY_ROLES = (ADMIN, FINANCE)
+
+
+def _entry_json(entry) -> dict:
+    return {
+        "entry_id": entry.entry_id,
+        "movement_id": entry.movement_id,
+        "kind": entry.kind,
+        "amount": int(entry.amount),
+        "currency": entry.currency,
+        "created_at": entry.created_at.isoformat(),
+        "actor": entry.actor,
+        "reference": entry.reference,
+        "memo": entry.memo,
+    }
+
+
+def _fund_form(form: dict[str, str], lists: dict[str, list[str]]) -> dict:
+    return {
+        "names": {lang: form.get(f"name_{lang}", "") for lang in admin.LANGS},
+        "restricted": form.get("restricted") == "on",
+        "public": form.get("public") == "on",
+        "purposes": {p for p in lists.get("purposes", []) if p},
+    }
+
+
+def _save_fund(ctx, form: dict[str, str]) -> None:
+    values = _fund_form(form, ctx.form_lists())
+    if form.get("action") == "create":
+        admin.create_fund(form.get("fund_id", ""), actor=ctx.user.actor, **values)
+    else:
+        admin.update_fund(
+            form.get("fund_id", ""),
+            actor=ctx.user.actor,
+            active=form.get("active") == "on",
+            **values,
+        )
+
+
+def _transfer(ctx, form: dict[str, str]) -> None:
+    amount = parse_nok(form.get("amount", ""))
+    if not amount:
+        raise ValidationFailed({"amount": N_("Give a positive amount in NOK.")})
+    if not form.get("reason"):
+        raise ValidationFailed({"reason": N_("Give a reason.")})
+    admin.transfer(
+        "transfer-" + secrets.token_hex(8),
+        form.get("from_fund", ""),
+        form.get("to_fund", ""),
+        amount,
+        ctx.user.actor,
+        form["reason"],
+    )
+
+
+@page(bp, "/staff/funds", methods=["GET", "POST"], roles=MONEY_ROLES)
+def funds_page(ctx):
+    drifts, notice, is_admin = None, None, ADMIN in ctx.user.roles
+    form = ctx.form() if ctx.method == "POST" else {}
+    action = form.get("action")
+    if action == "reconcile" and is_admin:
+        drifts = service.reconcile()
+        record(ctx.user.actor, "read", "ledger", "reconcile")
+    elif action in ("create", "update") and is_admin:
+        _save_fund(ctx, form)
+        notice = N_("The fund was saved.")
+    elif action == "transfer":
+        _transfer(ctx, form)
+        notice = N_("The transfer was posted.")
+    return ctx.render(
+        "funds/index.html",
+        funds=service.list_funds(include_inactive=is_admin),
+        drifts=drifts,
+        notice=notice,
+        purposes=PURPOSES,
+        is_admin=is_admin,
+    )
+
+
+@page(bp, "/staff/funds/{fund_id}", roles=MONEY_ROLES)
+def fund_ledger_page(ctx, fund_id):
+    fund = service.get_fund(fund_id)
+    entries, after = service.ledger_page(fund_id, 50, ctx.query.get("after"))
+    record(ctx.user.actor, "read", "ledger", fund_id)
+    return ctx.render(
+        "funds/ledger.html", fund=fund, entries=entries, after=after, purposes=PURPOSES
+    )
+
+
+@api(bp, "/api/funds", roles=MONEY_ROLES)
+def funds_api(ctx):
+    return ctx.json_response(
+        {
+            "funds": [
+                {
+                    "fund_id": f.fund_id,
+                    "names": dict(f.names.as_dict()),
+                    "restricted": f.restricted,
+                    "public": f.public,
+                    "purposes": sorted(f.purposes or []),
+                    "balance": int(f.balance),
+                }
+                for f in service.list_funds()
+            ]
+        }
+    )
+
+
+@api(bp, "/api/funds/{fund_id}/ledger", roles=MONEY_ROLES)
+def ledger_api(ctx, fund_id):
+    try:
+        limit = max(1, min(int(ctx.query.get("limit", "50")), 200))
+    except ValueError:
+        raise ValidationFailed({"limit": N_("Give a whole number.")}) from None
+    entries, after = service.ledger_page(fund_id, limit, ctx.query.get("after"))
+    record(ctx.user.actor, "read", "ledger", fund_id)
+    return ctx.json_response(
+        {"entries": [_entry_json(e) for e in entries], "next": after}
+    )
+
+
+def _amount(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        raise ValidationFailed({"amount": N_("Give a whole, positive number of øre.")})
+    return value
+
+
+@api(bp, "/api/funds/transfers", methods=["POST"], roles=MONEY_ROLES)
+def transfer_api(ctx):
+    body = ctx.json()
+    reason = str(body.get("reason") or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": N_("Give a reason.")})
+    movement_id = "transfer-" + (
+        ctx.header("idempotency-key")[:64] or secrets.token_hex(8)
+    )
+    result = admin.transfer(
+        movement_id,
+        str(body.get("from_fund", "")),
+        str(body.get("to_fund", "")),
+        _amount(body.get("amount")),
+        ctx.user.actor,
+        reason,
+    )
+    return ctx.json_response(
+        {"movement_id": result.movement_id, "created": result.created},
+        status=201 if result.created else 200,
+    )
+
+
+@api(bp, "/api/funds/reconcile", methods=["POST"], roles=(ADMIN,))
+def reconcile_api(ctx):
+    drifts = service.reconcile()
+    record(ctx.user.actor, "read", "ledger", "reconcile")
+    return ctx.json_response(
+        {
+            "funds": [
+                {
+                    "fund_id": d.fund_id,
+                    "stored": d.stored,
+                    "computed": d.computed,
+                    "drift": d.drift,
+                    "entries": d.entries,
+                    "months": d.months,
+                }
+                for d in drifts
+            ],
+            "ok": all(d.ok for d in drifts),
+        }
+    )

@@ -54,8 +54,17 @@ def get_fund(fund_id: str) -> Fund:
         raise UnknownFund(fund=fund_id) from None
 
 
-def list_funds(public_only: bool = False) -> list[Fund]:
-    funds = [fund for fund in Fund.scan() if fund.active]  # a handful of items
+def list_funds(
+    public_only: bool = False,
+    include_inactive: bool = False,
+    kind: str = "fund",
+) -> list[Fund]:
+    """Funds (or, with kind="cash_box", the offices' cash boxes)."""
+    funds = [
+        fund
+        for fund in Fund.scan()  # a handful of items
+        if (fund.active or include_inactive) and (fund.kind or "fund") == kind
+    ]
     if public_only:
         funds = [fund for fund in funds if fund.public]
     return sorted(funds, key=lambda fund: fund.fund_id)
@@ -193,3 +202,20 @@ def ledger_page(
     entries = list(result)
     last = result.last_evaluated_key
     return entries, (last["entry_id"]["S"] if last else None)
+
+
+# Re-exported so callers find the recompute next to the ledger it checks.
+from chalicelib.funds.reconcile import FundDrift, reconcile  # noqa: E402
+
+__all__ = [
+    "FundDrift",
+    "FundExhausted",
+    "Posting",
+    "PostResult",
+    "UnknownFund",
+    "get_fund",
+    "ledger_page",
+    "list_funds",
+    "post_movement",
+    "reconcile",
+]

@@ -1,3 +1,145 @@
+"""Offline gifts: finance records bank and Vipps gifts or imports a CSV file."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
 from chalice import Blueprint
 
+from chalicelib.auth.roles import ADMIN, FINANCE
+from chalicelib.core.thanks import register_money_givers
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.funds.service import list_funds
+from chalicelib.gifts import service
+from chalicelib.money import parse_nok
+from chalicelib.web.nav import add_staff_link
+from chalicelib.web.routing import api, page
+
 bp = Blueprint(__name__)
+MONEY_ROLES = (ADMIN, FINANCE)
+add_staff_link("/staff/gifts", N_("Bank and Vipps gifts"), MONEY_ROLES, order=31)
+register_money_givers("gifts", service.named_givers)
+
+
+def _gift_json(gift) -> dict:
+    return {
+        "gift_key": gift.gift_key,
+        "channel": gift.channel,
+        "reference": gift.reference,
+        "fund_id": gift.fund_id,
+        "amount": int(gift.amount),
+        "currency": gift.currency,
+        "date": gift.date,
+        "donor_name": gift.donor_name,
+        "thank_by_name": gift.thank_by_name,
+        "import_id": gift.import_id,
+    }
+
+
+def _import_json(draft) -> dict:
+    return {
+        "import_id": draft.import_id,
+        "status": draft.status,
+        "fund_id": draft.fund_id,
+        "channel": draft.channel,
+        "total": int(draft.total),
+        "rows": json.loads(draft.rows),
+        "errors": json.loads(draft.errors),
+    }
+
+
+@api(bp, "/api/gifts", methods=["GET", "POST"], roles=MONEY_ROLES)
+def gifts_api(ctx):
+    if ctx.method == "GET":
+        year = ctx.query.get("year") or str(date.today().year)
+        if not year.isdigit():
+            raise ValidationFailed({"year": N_("Give a year.")})
+        gifts = service.gifts_of_year(int(year))
+        return ctx.json_response({"gifts": [_gift_json(g) for g in gifts]})
+    gift, created = service.record_gift(service.validate(ctx.json()), ctx.user.actor)
+    return ctx.json_response(_gift_json(gift), status=201 if created else 200)
+
+
+@api(bp, "/api/gifts/imports", methods=["POST"], roles=MONEY_ROLES)
+def import_preview_api(ctx):
+    query = ctx.query
+    draft = service.preview_import(
+        ctx.raw_body(),
+        query.get("fund_id", ""),
+        query.get("channel", ""),
+        ctx.user.actor,
+        thank_by_name=query.get("thank_by_name") == "true",
+    )
+    return ctx.json_response(_import_json(draft), status=201)
+
+
+@api(bp, "/api/gifts/imports/{import_id}/confirm", methods=["POST"], roles=MONEY_ROLES)
+def import_confirm_api(ctx, import_id):
+    draft = service.confirm_import(import_id, ctx.user.actor)
+    return ctx.json_response(_import_json(draft))
+
+
+def _form_gift(form: dict[str, str]) -> service.GiftInput:
+    data: dict = dict(form)
+    data["amount"] = parse_nok(form.get("amount", "")) or 0
+    data["thank_by_name"] = form.get("thank_by_name") == "on"
+    return service.validate(data)
+
+
+@page(bp, "/staff/gifts", methods=["GET", "POST"], roles=MONEY_ROLES)
+def gifts_page(ctx):
+    notice, errors = None, {}
+    if ctx.method == "POST":
+        try:
+            service.record_gift(_form_gift(ctx.form()), ctx.user.actor)
+            notice = N_("The gift was recorded.")
+        except ValidationFailed as error:
+            errors = error.fields
+    gifts = sorted(
+        service.gifts_of_year(date.today().year),
+        key=lambda g: g.created_at,
+        reverse=True,
+    )[:50]
+    return ctx.render(
+        "gifts/index.html",
+        funds=list_funds(),
+        gifts=gifts,
+        notice=notice,
+        errors=errors,
+        form=ctx.form() if errors else {},
+        today=date.today().isoformat(),
+        status=400 if errors else 200,
+    )
+
+
+@page(bp, "/staff/gifts/import", methods=["GET", "POST"], roles=MONEY_ROLES)
+def import_page(ctx):
+    draft = None
+    if ctx.method == "POST":
+        form = ctx.form()
+        draft = service.preview_import(
+            form.get("csv", "").encode("utf-8"),
+            form.get("fund_id", ""),
+            form.get("channel", ""),
+            ctx.user.actor,
+            thank_by_name=form.get("thank_by_name") == "on",
+        )
+    return ctx.render(
+        "gifts/import.html",
+        funds=list_funds(),
+        draft=draft,
+        preview=_import_json(draft) if draft else None,
+    )
+
+
+@page(bp, "/staff/gifts/import/{import_id}", methods=["POST"], roles=MONEY_ROLES)
+def import_confirm_page(ctx, import_id):
+    draft = service.confirm_import(import_id, ctx.user.actor)
+    return ctx.render(
+        "gifts/import.html",
+        funds=list_funds(),
+        draft=draft,
+        preview=_import_json(draft),
+        done=True,
+    )

@@ -1,0 +1,379 @@
+"""Emergency cash to clients: validation, the 30-day limit, four eyes, paying
+through the ledger (no overdraft), reversals. Nothing is ever deleted."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import secrets
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.audit.service import Actor, record
+from chalicelib.auth.roles import ADMIN, FINANCE
+from chalicelib.disbursements import settings
+from chalicelib.disbursements.models import Disbursement
+from chalicelib.disbursements.totals import total_writes
+from chalicelib.errors import (
+    N_,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
+from chalicelib.funds.admin import cached_fund
+from chalicelib.funds.purposes import PURPOSES, fund_pays
+from chalicelib.funds.service import FundExhausted, Posting, post_movement
+from chalicelib.money import format_nok
+
+CLIENT_CODE = re.compile(r"^K-\d{4}-\d{3,4}$")
+METHODS = ("cash", "payment_card", "bank_transfer")
+
+
+class PurposeNotCovered(DomainError):
+    code = "purpose_not_covered"
+    status = 422
+    message = N_("The fund %(fund)s does not pay for %(purpose)s.")
+
+
+class ClientLimitExceeded(Conflict):
+    code = "client_limit_exceeded"
+    message = N_(
+        "Client %(client)s has received %(total)s in the last 30 days; with this "
+        "payment it would pass the limit of %(limit)s. Only finance can override."
+    )
+
+
+class OverrideNotAllowed(Forbidden):
+    code = "override_not_allowed"
+    message = N_("Only finance can override the 30-day limit.")
+
+
+class OwnApproval(Forbidden):
+    code = "own_approval"
+    message = N_("A second person must approve: you logged this disbursement.")
+
+
+class WrongStatus(Conflict):
+    code = "wrong_status"
+    message = N_("The disbursement is %(status)s and cannot be changed that way.")
+
+
+class IdempotencyKeyReused(Conflict):
+    code = "idempotency_key_reused"
+    message = N_("This Idempotency-Key was used for a different request.")
+
+
+class DisbursementNotFound(NotFound):
+    code = "disbursement_not_found"
+    message = N_("There is no such disbursement.")
+
+
+@dataclass(frozen=True)
+class Request:
+    client_code: str
+    amount: int
+    purpose: str
+    method: str
+    fund_id: str
+    note: str | None = None
+    cash_box_id: str | None = None
+    override_limit: bool = False
+
+    @property
+    def fingerprint(self) -> str:
+        data = json.dumps(asdict(self), sort_keys=True)
+        return hashlib.sha256(data.encode()).hexdigest()
+
+
+def check_client_code(code: str) -> str:
+    code = (code or "").strip().upper()
+    if not CLIENT_CODE.match(code):
+        raise ValidationFailed(
+            {"client_code": N_("Use a client code like K-2025-031.")}
+        )
+    return code
+
+
+def validate(data: dict) -> Request:
+    """A disbursement request from JSON; ValidationFailed names every bad field."""
+    fields: dict[str, str] = {}
+    amount = data.get("amount")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        fields["amount"] = N_("Give a whole, positive number of øre.")
+    code = str(data.get("client_code") or "").strip().upper()
+    if not CLIENT_CODE.match(code):
+        fields["client_code"] = N_("Use a client code like K-2025-031.")
+    if data.get("purpose") not in PURPOSES:
+        fields["purpose"] = N_("Choose a purpose from the list.")
+    if data.get("method") not in METHODS:
+        fields["method"] = N_("Choose cash, payment card or bank transfer.")
+    note = str(data.get("note") or "").strip()[:300] or None
+    if data.get("purpose") == "other" and not note:
+        fields["note"] = N_("Say what the money is for.")
+    box = str(data.get("cash_box_id") or "").strip() or None
+    if box and data.get("method") != "cash":
+        fields["cash_box_id"] = N_("Only cash is paid from a cash box.")
+    if not str(data.get("fund_id") or "") and not box:
+        fields["fund_id"] = N_("Choose a fund.")
+    if fields:
+        raise ValidationFailed(fields)
+    return Request(
+        code,
+        int(amount or 0),
+        str(data["purpose"]),
+        str(data["method"]),
+        str(data.get("fund_id") or ""),
+        note,
+        box,
+        data.get("override_limit") is True,
+    )
+
+
+def _check_fund(req: Request) -> Request:
+    """Resolve the fund whose rules apply (a cash box follows its source)."""
+    fund_id = req.fund_id
+    if req.cash_box_id:
+        box = cached_fund(req.cash_box_id)
+        if box.kind != "cash_box":
+            raise ValidationFailed({"cash_box_id": N_("There is no such cash box.")})
+        if fund_id and fund_id != box.source_fund:
+            raise ValidationFailed(
+                {"fund_id": N_("Cash from this box is paid from its own fund.")}
+            )
+        fund_id = str(box.source_fund)
+    fund = cached_fund(fund_id)
+    if fund.kind != "fund" or not fund.active:
+        raise ValidationFailed({"fund_id": N_("Choose an open fund.")})
+    if not fund_pays(fund.restricted, fund.purposes, req.purpose):
+        raise PurposeNotCovered(fund=fund.name("en"), purpose=req.purpose)
+    return Request(**{**asdict(req), "fund_id": fund_id})
+
+
+def client_total_30_days(client_code: str, now: datetime | None = None) -> int:
+    """Øre paid or waiting for approval to a client in the last 30 days."""
+    since = (now or datetime.now(UTC)) - timedelta(days=30)
+    rows = Disbursement.by_client.query(
+        client_code,
+        Disbursement.created_at > since,
+        filter_condition=Disbursement.status.is_in("paid", "pending"),
+    )
+    return sum(int(row.amount) for row in rows)
+
+
+def _check_limit(req: Request, actor: Actor) -> bool:
+    if req.override_limit and not (FINANCE in actor.roles or ADMIN in actor.roles):
+        raise OverrideNotAllowed()
+    limit = settings.client_limit_30_days()
+    total = client_total_30_days(req.client_code)
+    if total + req.amount <= limit:
+        return False
+    if not req.override_limit:
+        raise ClientLimitExceeded(
+            client=req.client_code, total=format_nok(total), limit=format_nok(limit)
+        )
+    return True
+
+
+def _disbursement_id(actor: Actor, key: str | None) -> str:
+    if not key:
+        return "d-" + secrets.token_hex(10)
+    digest = hashlib.sha256(f"{actor.user_id}\n{key}".encode()).hexdigest()
+    return "d-" + digest[:20]
+
+
+def find(disbursement_id: str) -> Disbursement | None:
+    try:
+        return Disbursement.get(disbursement_id)
+    except Disbursement.DoesNotExist:
+        return None
+
+
+def _replay(existing: Disbursement, req: Request) -> tuple[Disbursement, bool]:
+    if existing.request_hash != req.fingerprint:
+        raise IdempotencyKeyReused()
+    return existing, False
+
+
+def create(
+    req: Request, actor: Actor, idempotency_key: str | None = None
+) -> tuple[Disbursement, bool]:
+    """Log a disbursement: paid at once up to the four-eyes threshold, else
+    pending. A retry with the same key returns the first one (created False)."""
+    disbursement_id = _disbursement_id(actor, idempotency_key)
+    try:
+        checked = _check_fund(req)
+        over_limit = _check_limit(checked, actor)
+    except DomainError:
+        existing = find(disbursement_id) if idempotency_key else None
+        if existing:
+            return _replay(existing, req)
+        raise
+    now = datetime.now(UTC)
+    item = Disbursement(
+        disbursement_id,
+        client_code=req.client_code,
+        amount=req.amount,
+        purpose=req.purpose,
+        method=req.method,
+        fund_id=checked.fund_id,
+        cash_box_id=req.cash_box_id,
+        note=req.note,
+        over_limit=over_limit,
+        request_hash=req.fingerprint,
+        created_by=actor.user_id,
+        created_at=now,
+        status="pending",
+    )
+    if req.amount > settings.four_eyes_threshold():
+        item.pending = "pending"
+        created = _save_pending(item)
+    else:
+        created = _pay(item, actor, now, new=True)
+    if not created:
+        return _replay(Disbursement.get(disbursement_id), req)
+    record(actor, "create", "disbursement", disbursement_id)
+    return item, True
+
+
+def _save_pending(item: Disbursement) -> bool:
+    from chalicelib.db import put_if_absent
+
+    return put_if_absent(item)
+
+
+def _pay(item: Disbursement, actor: Actor, now: datetime, new: bool) -> bool:
+    """Move the money in one transaction: ledger, disbursement, totals."""
+    item.status, item.paid_at, item.pending = "paid", now, None
+
+    def write_item(tx) -> None:
+        if new:
+            tx.save(item, condition=Disbursement.disbursement_id.does_not_exist())
+        else:
+            tx.update(
+                item,
+                actions=[
+                    Disbursement.status.set("paid"),
+                    Disbursement.paid_at.set(now),
+                    Disbursement.pending.remove(),
+                    Disbursement.decided_by.set(actor.user_id),
+                    Disbursement.decided_at.set(now),
+                ],
+                condition=Disbursement.status == "pending",
+            )
+
+    result = post_movement(
+        item.disbursement_id,
+        "disbursement",
+        [Posting(item.account, -int(item.amount))],
+        actor,
+        reference=item.disbursement_id,
+        at=now,
+        extra_writes=[
+            write_item,
+            *total_writes(now, item.fund_id, item.purpose, int(item.amount), 1),
+        ],
+    )
+    return result.created
+
+
+def get(disbursement_id: str) -> Disbursement:
+    item = find(disbursement_id)
+    if item is None:
+        raise DisbursementNotFound()
+    return item
+
+
+def approve(disbursement_id: str, actor: Actor) -> Disbursement:
+    """A second person (finance or admin) approves: the money leaves now, or
+    FundExhausted if the fund cannot pay it any more."""
+    item = get(disbursement_id)
+    if item.status != "pending":
+        raise WrongStatus(status=item.status)
+    if item.created_by == actor.user_id:
+        raise OwnApproval()
+    item.decided_by = actor.user_id
+    try:
+        paid = _pay(item, actor, datetime.now(UTC), new=False)
+    except FundExhausted:
+        raise
+    except Conflict:  # decided by someone else in the meantime
+        paid = False
+    if not paid:
+        raise WrongStatus(status=get(disbursement_id).status)
+    record(actor, "approve", "disbursement", disbursement_id)
+    return item
+
+
+def reject(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
+    item = get(disbursement_id)
+    if item.status != "pending":
+        raise WrongStatus(status=item.status)
+    if item.created_by == actor.user_id:
+        raise OwnApproval()
+    from pynamodb.exceptions import UpdateError
+
+    now = datetime.now(UTC)
+    try:
+        item.update(
+            actions=[
+                Disbursement.status.set("rejected"),
+                Disbursement.pending.remove(),
+                Disbursement.decided_by.set(actor.user_id),
+                Disbursement.decided_at.set(now),
+                Disbursement.reason.set(reason[:300] or "-"),
+            ],
+            condition=Disbursement.status == "pending",
+        )
+    except UpdateError:
+        raise WrongStatus(status=get(disbursement_id).status) from None
+    record(actor, "reject", "disbursement", disbursement_id)
+    return item
+
+
+def reverse(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
+    """Undo a paid disbursement with a reversing entry; the original stays."""
+    if not reason.strip():
+        raise ValidationFailed({"reason": N_("Give a reason.")})
+    item = get(disbursement_id)
+    if item.status != "paid":
+        raise WrongStatus(status=item.status)
+    now = datetime.now(UTC)
+    result = post_movement(
+        f"reversal-{disbursement_id}",
+        "reversal",
+        [Posting(item.account, int(item.amount))],
+        actor,
+        reference=disbursement_id,
+        memo=reason.strip()[:200],
+        at=now,
+        extra_writes=[
+            lambda tx: tx.update(
+                item,
+                actions=[
+                    Disbursement.status.set("reversed"),
+                    Disbursement.reason.set(reason.strip()[:300]),
+                ],
+                condition=Disbursement.status == "paid",
+            ),
+            *total_writes(
+                item.paid_at or now, item.fund_id, item.purpose, -int(item.amount), -1
+            ),
+        ],
+    )
+    if result.created:
+        record(actor, "reverse", "disbursement", disbursement_id)
+    return get(disbursement_id)
+
+
+def pending(limit: int = 100) -> list[Disbursement]:
+    return list(Disbursement.by_pending.query("pending", limit=limit))
+
+
+def for_client(client_code: str, actor: Actor) -> list[Disbursement]:
+    """A client's disbursements, newest first; the read is audit-logged."""
+    code = check_client_code(client_code)
+    record(actor, "read", "client", code)
+    return list(Disbursement.by_client.query(code, scan_index_forward=False))

@@ -1,0 +1,146 @@
+"""Creating and editing funds, transfers and adjustments between them. Balances
+change only through the ledger (`post_movement`)."""
+
+from __future__ import annotations
+
+import re
+import time
+
+from chalicelib.audit.service import Actor, record
+from chalicelib.db import put_if_absent
+from chalicelib.errors import N_, Conflict, ValidationFailed
+from chalicelib.funds.models import Fund
+from chalicelib.funds.purposes import PURPOSES
+from chalicelib.funds.service import Posting, PostResult, get_fund, post_movement
+
+FUND_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
+LANGS = ("nb", "en", "es")
+_CACHE: dict[str, tuple[float, Fund]] = {}
+CACHE_SECONDS = 30.0
+
+
+class FundExists(Conflict):
+    code = "fund_exists"
+    message = N_("A fund with the id %(fund)s exists already.")
+
+
+def cached_fund(fund_id: str) -> Fund:
+    """A fund's settings (names, purposes), at most 30 s old. Never trust its
+    balance: the ledger transaction checks that."""
+    hit = _CACHE.get(fund_id)
+    if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    fund = get_fund(fund_id)
+    _CACHE[fund_id] = (time.monotonic(), fund)
+    return fund
+
+
+def forget_cached_funds() -> None:
+    _CACHE.clear()
+
+
+def _check_settings(names: dict[str, str], purposes: set[str]) -> None:
+    fields = {}
+    if not all(names.get(lang, "").strip() for lang in LANGS):
+        fields["names"] = N_("Give the fund a name in Norwegian, English and Spanish.")
+    if purposes - set(PURPOSES):
+        fields["purposes"] = N_("Choose purposes from the list.")
+    if fields:
+        raise ValidationFailed(fields)
+
+
+def create_fund(
+    fund_id: str,
+    names: dict[str, str],
+    actor: Actor,
+    *,
+    restricted: bool = False,
+    public: bool = False,
+    purposes: set[str] | None = None,
+) -> Fund:
+    """Create an empty fund; its money comes later through the ledger."""
+    if not FUND_ID.match(fund_id or ""):
+        raise ValidationFailed(
+            {"fund_id": N_("Use 2-40 lower-case letters, digits and dashes.")}
+        )
+    _check_settings(names, purposes or set())
+    fund = Fund(
+        fund_id,
+        names={lang: names[lang].strip() for lang in LANGS},
+        restricted=restricted,
+        public=public,
+        purposes=purposes or None,
+        balance=0,
+    )
+    if not put_if_absent(fund):
+        raise FundExists(fund=fund_id)
+    forget_cached_funds()
+    record(actor, "create", "fund", fund_id)
+    return fund
+
+
+def update_fund(
+    fund_id: str,
+    names: dict[str, str],
+    actor: Actor,
+    *,
+    restricted: bool,
+    public: bool,
+    purposes: set[str],
+    active: bool = True,
+) -> Fund:
+    """Change a fund's names and rules; never its balance."""
+    _check_settings(names, purposes)
+    fund = get_fund(fund_id)
+    fund.update(
+        actions=[
+            Fund.names.set({lang: names[lang].strip() for lang in LANGS}),
+            Fund.restricted.set(restricted),
+            Fund.public.set(public),
+            Fund.purposes.set(purposes) if purposes else Fund.purposes.remove(),
+            Fund.active.set(active),
+        ],
+        condition=Fund.fund_id.exists(),
+    )
+    forget_cached_funds()
+    record(actor, "update", "fund", fund_id)
+    return fund
+
+
+def transfer(
+    movement_id: str,
+    from_fund: str,
+    to_fund: str,
+    amount: int,
+    actor: Actor,
+    reason: str,
+) -> PostResult:
+    """Move money between funds in one ledger movement (no overdraft)."""
+    if from_fund == to_fund:
+        raise ValidationFailed({"to_fund": N_("Choose two different funds.")})
+    get_fund(from_fund), get_fund(to_fund)
+    result = post_movement(
+        movement_id,
+        "transfer",
+        [Posting(from_fund, -amount), Posting(to_fund, amount)],
+        actor,
+        memo=reason[:200],
+    )
+    record(actor, "create", "transfer", movement_id)
+    return result
+
+
+def adjust(
+    movement_id: str, fund_id: str, amount: int, actor: Actor, reason: str
+) -> PostResult:
+    """A correcting entry (admin), e.g. after a bank reconciliation."""
+    get_fund(fund_id)
+    result = post_movement(
+        movement_id,
+        "adjustment",
+        [Posting(fund_id, amount)],
+        actor,
+        memo=reason[:200],
+    )
+    record(actor, "create", "adjustment", movement_id)
+    return result
