@@ -1,0 +1,128 @@
+"""Shelter tables. The registry item carries what anyone with access to the
+board may see (counts, criteria); the confidential address and contact live
+in their own table, read only by coordinator and admin code paths."""
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    UTCDateTimeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from chalicelib.db import BaseMeta, table_name
+
+
+class Shelter(Model):
+    """One shelter and its live bed state. `holds` maps each active hold id
+    to its expiry (epoch seconds); expired entries are ignored when read and
+    pruned on the next write. Every write of counts or holds bumps `version`
+    and is conditional on it, so free + held + occupied = total holds."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("shelters")
+
+    shelter_id = UnicodeAttribute(hash_key=True)
+    name = UnicodeAttribute()
+    organisation = UnicodeAttribute(default="")
+    kind = UnicodeAttribute()  # one of rules.SHELTER_TYPES
+    region = UnicodeAttribute()
+    municipality = UnicodeAttribute(default="")
+    total = NumberAttribute(default=0)
+    occupied = NumberAttribute(default=0)  # every occupant, stays included
+    stays_active = NumberAttribute(default=0)  # occupants placed through us
+    holds: MapAttribute = MapAttribute(default=dict)  # {hold_id: expiry epoch}
+    accepts_women = BooleanAttribute(default=True)
+    accepts_men = BooleanAttribute(default=False)
+    accepts_trans = BooleanAttribute(default=False)
+    children_max = NumberAttribute(default=0)  # 0: no children
+    wheelchair = BooleanAttribute(default=False)
+    languages = UnicodeSetAttribute(null=True)  # ISO codes: nb, en, es ...
+    asylum = BooleanAttribute(default=False)  # accepts people seeking asylum
+    max_stay_days = NumberAttribute(null=True)
+    notes = UnicodeAttribute(default="")
+    confirmed_at = UTCDateTimeAttribute(null=True)
+    confirmed_by = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class ShelterSecret(Model):
+    """The confidential part of a shelter: never loaded for board or search."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("shelter-secrets")
+
+    shelter_id = UnicodeAttribute(hash_key=True)
+    address = UnicodeAttribute(default="")
+    contact = UnicodeAttribute(default="")
+
+
+class Hold(Model):
+    """One bed held for a client code until `expires_at`. Its stored status
+    stays `active` after expiry: expiry is a fact of time, read as such."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("shelter-holds")
+
+    hold_id = UnicodeAttribute(hash_key=True)
+    shelter_id = UnicodeAttribute()
+    client_code = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    expires_at = UTCDateTimeAttribute()
+    status = UnicodeAttribute(default="active")  # active, released, checked_in
+    created_by = UnicodeAttribute()
+    stay_id = UnicodeAttribute(null=True)
+
+
+class ClientIndex(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "by-client"
+        projection = AllProjection()
+
+    client_code = UnicodeAttribute(hash_key=True)
+    started_at = UTCDateTimeAttribute(range_key=True)
+
+
+class ActiveStayIndex(GlobalSecondaryIndex):
+    """Sparse: only stays that have not ended carry `active_shelter`."""
+
+    class Meta:
+        index_name = "active-by-shelter"
+        projection = AllProjection()
+
+    active_shelter = UnicodeAttribute(hash_key=True)
+    started_at = UTCDateTimeAttribute(range_key=True)
+
+
+class Stay(Model):
+    """A client's stay in a shelter, from check-in to checkout."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("shelter-stays")
+
+    stay_id = UnicodeAttribute(hash_key=True)
+    shelter_id = UnicodeAttribute()
+    client_code = UnicodeAttribute()
+    hold_id = UnicodeAttribute()
+    started_at = UTCDateTimeAttribute()
+    ended_at = UTCDateTimeAttribute(null=True)
+    nights = NumberAttribute(null=True)
+    active_shelter = UnicodeAttribute(null=True)
+    by_client = ClientIndex()
+    active_by_shelter = ActiveStayIndex()
+
+
+class BedNights(Model):
+    """Bed-nights of one year, one item per shelter or type and month, added
+    to at each checkout: `key` is `shelter#<id>#<YYYY-MM>` or `type#<kind>#...`."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("shelter-bed-nights")
+
+    year = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    nights = NumberAttribute(default=0)

@@ -1,0 +1,168 @@
+"""The coordinator's board and shelter pages: plain HTML forms, no JavaScript.
+Addresses appear only on a shelter's own page, which only coordinators and
+admins can open; the board shows counts and criteria."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+
+from chalicelib.auth.roles import STAFF_ROLES
+from chalicelib.errors import DomainError, ValidationFailed
+from chalicelib.shelters import registry, rules, search, service
+from chalicelib.shelters.blueprint import BOARD, COORD, bp
+from chalicelib.web.routing import page
+
+NOTICES = {"hold": "hold", "checkin": "checkin", "release": "release",
+           "checkout": "checkout", "counts": "counts", "saved": "saved"}
+
+
+def year_of(ctx) -> int:
+    raw = ctx.query.get("year", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return datetime.now(UTC).year
+
+
+def _common(ctx) -> dict[str, Any]:
+    return {"types": rules.SHELTER_TYPES, "is_coordinator": ctx.user.has_any(COORD),
+            "request_key": secrets.token_hex(8), "now": datetime.now(UTC)}
+
+
+@page(bp, "/staff/shelters", roles=BOARD)
+def board(ctx):
+    need = search.parse_need(ctx.query)
+    return ctx.render("shelters/board.html", results=search.find_beds(need),
+                      need=need, query=ctx.query, **_common(ctx))
+
+
+def _detail(ctx, shelter_id: str, error: DomainError | None = None) -> Any:
+    shelter = service.get_shelter(shelter_id)
+    moment = datetime.now(UTC)
+    secret = registry.confidential(shelter_id, ctx.user.actor)
+    message = ctx.gettext(error.message, **error.params) if error else None
+    return ctx.render(
+        "shelters/detail.html", status=error.status if error else 200,
+        shelter=shelter, row=search.availability_row(shelter, moment), secret=secret,
+        holds=registry.active_holds_of(shelter, moment),
+        stays=registry.active_stays_of(shelter_id), error=message,
+        notice=NOTICES.get(ctx.query.get("done", "")), **_common(ctx))
+
+
+@page(bp, "/staff/shelters/{shelter_id}", roles=COORD)
+def detail(ctx, shelter_id):
+    return _detail(ctx, shelter_id)
+
+
+def _act(ctx, shelter_id: str, action, done: str) -> Any:
+    """Run a bed action; on a domain error show the shelter page with it."""
+    try:
+        action()
+    except DomainError as error:
+        return _detail(ctx, shelter_id, error)
+    return ctx.redirect(f"/staff/shelters/{shelter_id}?done={done}")
+
+
+@page(bp, "/staff/shelters/{shelter_id}/holds", methods=["POST"], roles=COORD)
+def place_hold(ctx, shelter_id):
+    form = ctx.form()
+    service.get_shelter(shelter_id)
+    return _act(ctx, shelter_id, lambda: service.place_hold(
+        shelter_id, service.validate_client_code(form.get("client_code")),
+        service.validate_hours(form.get("hours")), ctx.user.actor,
+        request_key=form.get("request_key")), "hold")
+
+
+@page(bp, "/staff/shelters/{shelter_id}/counts", methods=["POST"], roles=COORD)
+def confirm_counts(ctx, shelter_id):
+    form = ctx.form()
+    return _act(ctx, shelter_id, lambda: registry.confirm_counts(
+        shelter_id, *registry.parse_counts(form), ctx.user.actor), "counts")
+
+
+@page(bp, "/staff/holds/{hold_id}/checkin", methods=["POST"], roles=COORD)
+def check_in(ctx, hold_id):
+    hold = service.get_hold(hold_id)
+    return _act(ctx, hold.shelter_id,
+                lambda: service.check_in(hold_id, ctx.user.actor), "checkin")
+
+
+@page(bp, "/staff/holds/{hold_id}/release", methods=["POST"], roles=COORD)
+def release(ctx, hold_id):
+    hold = service.get_hold(hold_id)
+    return _act(ctx, hold.shelter_id,
+                lambda: service.release_hold(hold_id, ctx.user.actor), "release")
+
+
+@page(bp, "/staff/stays/{stay_id}/checkout", methods=["POST"], roles=COORD)
+def check_out(ctx, stay_id):
+    stay = service.get_stay(stay_id)
+    return _act(ctx, stay.shelter_id,
+                lambda: service.check_out(stay_id, ctx.user.actor), "checkout")
+
+
+def _edit(ctx, shelter_id: str | None) -> Any:
+    shelter = service.get_shelter(shelter_id) if shelter_id else None
+    secret = registry.confidential(shelter_id, ctx.user.actor) if shelter_id else None
+    if ctx.method != "POST":
+        return ctx.render("shelters/edit.html", shelter=shelter,
+                          values=_values_of(shelter, secret), errors={},
+                          **_common(ctx))
+    values: dict[str, Any] = dict(ctx.form())
+    try:
+        shelter_id = _save(ctx, shelter_id, values)
+    except ValidationFailed as error:
+        errors = {k: ctx.gettext(v) for k, v in error.fields.items()}
+        return ctx.render("shelters/edit.html", status=400, shelter=shelter,
+                          values=values, errors=errors, **_common(ctx))
+    return ctx.redirect(f"/staff/shelters/{shelter_id}?done=saved")
+
+
+def _save(ctx, shelter_id: str | None, values: dict[str, Any]) -> str:
+    fields = registry.parse_shelter(values)
+    secret = registry.parse_secret(values)
+    if shelter_id:
+        registry.update_shelter(shelter_id, fields, secret, ctx.user.actor)
+        return shelter_id
+    total = registry.parse_counts(values)[0]
+    return registry.create_shelter(fields, secret, total, ctx.user.actor).shelter_id
+
+
+def _values_of(shelter, secret) -> dict[str, Any]:
+    if shelter is None:
+        return {"accepts_women": True, "kind": "crisis_centre"}
+    values = {name: getattr(shelter, name) for name in (
+        *registry.TEXT_FIELDS, *registry.FLAG_FIELDS, "kind", "children_max",
+        "max_stay_days")}
+    values["languages"] = ", ".join(sorted(shelter.languages or ()))
+    values.update(address=secret.address, contact=secret.contact)
+    return values
+
+
+@page(bp, "/staff/shelters/new", methods=["GET", "POST"], roles=COORD)
+def new_shelter(ctx):
+    return _edit(ctx, None)
+
+
+@page(bp, "/staff/shelters/{shelter_id}/edit", methods=["GET", "POST"], roles=COORD)
+def edit_shelter(ctx, shelter_id):
+    return _edit(ctx, shelter_id)
+
+
+@page(bp, "/staff/shelters/clients", roles=COORD)
+def client_history(ctx):
+    code = ctx.query.get("code", "").strip()
+    stays = service.client_history(code, ctx.user.actor) if code else None
+    names = {s.shelter_id: s.name for s in registry.list_shelters()} if stays else {}
+    return ctx.render("shelters/client.html", code=code.upper(), stays=stays,
+                      names=names)
+
+
+@page(bp, "/staff/shelters/stats", roles=STAFF_ROLES)
+def stats(ctx):
+    year = year_of(ctx)
+    names = {s.shelter_id: s.name for s in registry.list_shelters()}
+    months = [f"{year}-{m:02d}" for m in range(1, 13)]
+    return ctx.render("shelters/stats.html", year=year, stats=search.bed_nights(year),
+                      names=names, months=months, types=rules.SHELTER_TYPES)

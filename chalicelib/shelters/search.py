@@ -1,0 +1,127 @@
+"""Reading maintained state: "a bed tonight" search, the summary for the
+allocation view and bed-night statistics. None of it reads hold or stay
+history, so its cost does not grow with the years."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.shelters import rules
+from chalicelib.shelters.models import BedNights, Shelter
+from chalicelib.shelters.registry import list_shelters
+from chalicelib.shelters.service import holds_map
+
+EXPIRING_WITHIN = timedelta(hours=2)
+
+
+def parse_need(query: dict[str, str]) -> rules.Need:
+    """Search filters from a query string; bad values are named, not guessed."""
+    errors: dict[str, str] = {}
+    gender = query.get("gender") or None
+    if gender and gender not in rules.GENDERS:
+        errors["gender"] = N_("Choose woman, man or trans.")
+    children = 0
+    if query.get("children"):
+        try:
+            children = int(query["children"])
+        except ValueError:
+            children = -1
+        if not 0 <= children <= 20:
+            errors["children"] = rules.BAD_NUMBER
+    if errors:
+        raise ValidationFailed(fields=errors)
+    return rules.Need(
+        region=(query.get("region") or "").strip() or None,
+        gender=gender,
+        children=max(children, 0),
+        wheelchair=query.get("wheelchair") in ("1", "true", "on", "yes"),
+        language=(query.get("language") or "").strip().lower() or None,
+        asylum=query.get("asylum") in ("1", "true", "on", "yes"),
+    )
+
+
+def criteria_of(shelter: Shelter) -> rules.Criteria:
+    accepts = {gender for gender, flag in (
+        ("woman", shelter.accepts_women), ("man", shelter.accepts_men),
+        ("trans", shelter.accepts_trans)) if flag}
+    return rules.Criteria(
+        region=shelter.region, accepts=frozenset(accepts),
+        children_max=int(shelter.children_max or 0), wheelchair=shelter.wheelchair,
+        languages=frozenset(shelter.languages or ()), asylum=shelter.asylum)
+
+
+def availability_row(shelter: Shelter, now: datetime) -> dict[str, Any]:
+    """What the board and the API show of a shelter: never its address."""
+    counts = rules.counts(shelter.total, shelter.occupied, holds_map(shelter), now)
+    return {
+        "shelter_id": shelter.shelter_id, "name": shelter.name,
+        "organisation": shelter.organisation, "type": shelter.kind,
+        "region": shelter.region, "municipality": shelter.municipality,
+        "total": counts.total, "occupied": counts.occupied, "held": counts.held,
+        "free": counts.free,
+        "confirmed_at": shelter.confirmed_at.isoformat() if shelter.confirmed_at
+        else None,
+        "stale": rules.is_stale(shelter.confirmed_at, now),
+        "children_max": int(shelter.children_max or 0),
+        "wheelchair": shelter.wheelchair, "asylum": shelter.asylum,
+        "languages": sorted(shelter.languages or ()),
+        "accepts": sorted(criteria_of(shelter).accepts),
+        "max_stay_days": shelter.max_stay_days,
+    }
+
+
+def find_beds(need: rules.Need, now: datetime | None = None) -> list[dict[str, Any]]:
+    """Shelters that meet the hard needs, those with a free bed first, then
+    by fit (region, language, fresh counts) and by the number of free beds."""
+    moment = now or datetime.now(UTC)
+    results = []
+    for shelter in list_shelters():
+        criteria = criteria_of(shelter)
+        if rules.unmet_requirements(need, criteria):
+            continue
+        row = availability_row(shelter, moment)
+        row["score"] = rules.fit_score(need, criteria, row["stale"])
+        row["matches"] = {
+            "region": bool(need.region) and need.region == criteria.region,
+            "language": bool(need.language) and need.language in criteria.languages,
+        }
+        results.append(row)
+    results.sort(key=lambda r: (r["free"] < 1, -r["score"], -r["free"], r["name"]))
+    return results
+
+
+def beds_tonight_summary(now: datetime | None = None) -> dict[str, Any]:
+    """Free beds by region and shelter type, shelters with stale counts, and
+    holds expiring within two hours; from the registry's maintained state."""
+    moment = now or datetime.now(UTC)
+    soon = (moment + EXPIRING_WITHIN).timestamp()
+    by_region: dict[str, dict[str, int]] = {}
+    stale = expiring = 0
+    for shelter in list_shelters():
+        holds = rules.active_holds(holds_map(shelter), moment)
+        free = max(int(shelter.total - shelter.occupied) - len(holds), 0)
+        region = by_region.setdefault(shelter.region, {})
+        region[shelter.kind] = region.get(shelter.kind, 0) + free
+        stale += rules.is_stale(shelter.confirmed_at, moment)
+        expiring += sum(1 for expiry in holds.values() if expiry <= soon)
+    return {
+        "generated_at": moment.isoformat(),
+        "free_by_region": {r: sum(kinds.values()) for r, kinds in by_region.items()},
+        "free_by_region_and_type": by_region,
+        "free_total": sum(sum(kinds.values()) for kinds in by_region.values()),
+        "stale_shelters": stale,
+        "holds_expiring_within_2h": expiring,
+    }
+
+
+def bed_nights(year: int) -> dict[str, Any]:
+    """Bed-nights of finished stays in `year`: per shelter and per type, per month."""
+    by_shelter: dict[str, dict[str, int]] = {}
+    by_type: dict[str, dict[str, int]] = {}
+    for item in BedNights.query(str(year)):
+        scope, name, month = item.key.split("#", 2)
+        target = by_shelter if scope == "shelter" else by_type
+        target.setdefault(name, {})[month] = int(item.nights)
+    return {"year": year, "by_shelter": by_shelter, "by_type": by_type}

@@ -1,0 +1,294 @@
+"""Holds, check-ins and checkouts on shelter beds, without overbooking.
+
+Every change of a shelter's beds is one DynamoDB transaction that also writes
+the hold or stay, conditional on the shelter's `version`: a coordinator who
+read a stale state retries from a fresh read, and sees `NoFreeBed` once the
+last bed is gone. Expired holds are simply not counted (see rules)."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import secrets
+import time
+from datetime import UTC, datetime, timedelta
+from functools import cache
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.audit.service import Actor, record
+from chalicelib.db import is_condition_failure
+from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
+from chalicelib.shelters import rules
+from chalicelib.shelters.models import BedNights, Hold, Shelter, Stay
+
+MAX_ATTEMPTS = 30
+
+
+class UnknownShelter(NotFound):
+    code = "unknown_shelter"
+    message = N_("There is no such shelter.")
+
+
+class UnknownHold(NotFound):
+    code = "unknown_hold"
+    message = N_("There is no such hold.")
+
+
+class UnknownStay(NotFound):
+    code = "unknown_stay"
+    message = N_("There is no such stay.")
+
+
+class NoFreeBed(Conflict):
+    code = "no_free_bed"
+    message = N_("%(shelter)s has no free bed right now. Choose another shelter.")
+
+
+class HoldExpired(Conflict):
+    code = "hold_expired"
+    message = N_("This hold has expired and its bed was freed. Place a new hold.")
+
+
+class HoldNotActive(Conflict):
+    code = "hold_not_active"
+    message = N_("This hold was already released or checked in.")
+
+
+class StayEnded(Conflict):
+    code = "stay_ended"
+    message = N_("This stay has already ended.")
+
+
+class BedsBusy(Conflict):
+    code = "beds_busy"
+    message = N_("Many changes at once on this shelter. Please try again.")
+
+
+@cache
+def _connection() -> Connection:
+    return Connection(region=Shelter.Meta.region, host=Shelter.Meta.host)
+
+
+def _now(now: datetime | None) -> datetime:
+    return now or datetime.now(UTC)
+
+
+def _pause(attempt: int) -> None:
+    time.sleep(random.uniform(0, 0.005 * (attempt + 1)))  # spread the retries
+
+
+def get_shelter(shelter_id: str) -> Shelter:
+    try:
+        return Shelter.get(shelter_id, consistent_read=True)
+    except Shelter.DoesNotExist:
+        raise UnknownShelter() from None
+
+
+def holds_map(shelter: Shelter) -> dict[str, int]:
+    raw = shelter.holds.as_dict() if hasattr(shelter.holds, "as_dict") else {}
+    return {key: int(value) for key, value in (raw or {}).items()}
+
+
+def shelter_counts(shelter: Shelter, now: datetime | None = None) -> rules.Counts:
+    return rules.counts(shelter.total, shelter.occupied, holds_map(shelter), _now(now))
+
+
+def validate_client_code(code: object) -> str:
+    text = str(code or "").strip().upper()
+    if not rules.CLIENT_CODE.match(text):
+        raise ValidationFailed(
+            fields={"client_code": N_("Use a client code like K-2025-031.")})
+    return text
+
+
+def validate_hours(hours: object) -> int:
+    if hours in (None, ""):
+        return rules.DEFAULT_HOLD_HOURS
+    try:
+        value = int(str(hours))
+    except ValueError:
+        value = 0
+    if not rules.MIN_HOLD_HOURS <= value <= rules.MAX_HOLD_HOURS:
+        raise ValidationFailed(fields={"hours": N_("Hold between 1 and 72 hours.")})
+    return value
+
+
+def hold_state(hold: Hold, now: datetime | None = None) -> str:
+    """active, expired, released or checked_in: expiry is read from the clock."""
+    if hold.status == "active" and hold.expires_at <= _now(now):
+        return "expired"
+    return str(hold.status)
+
+
+def _hold_id(actor: Actor, request_key: str | None) -> str:
+    if not request_key:
+        return "H-" + secrets.token_hex(8)
+    digest = hashlib.sha256(f"{actor.user_id}:{request_key}".encode()).hexdigest()
+    return "H-" + digest[:16]
+
+
+def get_hold(hold_id: str) -> Hold:
+    try:
+        return Hold.get(hold_id, consistent_read=True)
+    except Hold.DoesNotExist:
+        raise UnknownHold() from None
+
+
+def get_stay(stay_id: str) -> Stay:
+    try:
+        return Stay.get(stay_id, consistent_read=True)
+    except Stay.DoesNotExist:
+        raise UnknownStay() from None
+
+
+def _failed_first(error: TransactWriteError) -> bool:
+    reasons = error.cancellation_reasons or []
+    return bool(reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed")
+
+
+def place_hold(shelter_id: str, client_code: str, hours: int, actor: Actor, *,
+               request_key: str | None = None, now: datetime | None = None) -> Hold:
+    """Hold one free bed for `client_code` for `hours`. A repeated
+    `request_key` from the same user returns the first hold."""
+    hold_id = _hold_id(actor, request_key)
+    if request_key and Hold.count(hold_id) > 0:
+        return get_hold(hold_id)  # the same request, placed before
+    for attempt in range(MAX_ATTEMPTS):
+        shelter = get_shelter(shelter_id)
+        moment = _now(now)
+        active = rules.active_holds(holds_map(shelter), moment)
+        if shelter.total - shelter.occupied - len(active) < 1:
+            raise NoFreeBed(shelter=shelter.name)
+        # Whole seconds, so the item and the shelter's map agree on the instant.
+        expires = (moment + timedelta(hours=hours)).replace(microsecond=0)
+        hold = Hold(hold_id, shelter_id=shelter_id, client_code=client_code,
+                    created_at=moment, expires_at=expires, created_by=actor.user_id)
+        active[hold_id] = int(expires.timestamp())
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(hold, condition=Hold.hold_id.does_not_exist())
+                tx.update(shelter, actions=[Shelter.holds.set(active)])
+        except TransactWriteError as error:
+            if not is_condition_failure(error):
+                raise
+            if _failed_first(error):
+                return get_hold(hold_id)  # the same request, placed before
+            _pause(attempt)
+            continue
+        record(actor, "create", "hold", hold_id)
+        return hold
+    raise BedsBusy()
+
+
+def release_hold(hold_id: str, actor: Actor, now: datetime | None = None) -> Hold:
+    """Give the bed back; releasing twice is harmless."""
+    hold = get_hold(hold_id)
+    for attempt in range(MAX_ATTEMPTS):
+        state = hold_state(hold, now)
+        if state == "released":
+            return hold
+        if state == "checked_in":
+            raise HoldNotActive()
+        if state == "expired":
+            raise HoldExpired()
+        shelter = get_shelter(hold.shelter_id)
+        active = rules.active_holds(holds_map(shelter), _now(now))
+        active.pop(hold_id, None)
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.update(hold, actions=[Hold.status.set("released")],
+                          condition=Hold.status == "active")
+                tx.update(shelter, actions=[Shelter.holds.set(active)])
+        except TransactWriteError as error:
+            if not is_condition_failure(error):
+                raise
+            hold = get_hold(hold_id)
+            _pause(attempt)
+            continue
+        record(actor, "update", "hold", hold_id)
+        hold.status = "released"
+        return hold
+    raise BedsBusy()
+
+
+def stay_id_for(hold_id: str) -> str:
+    return "S-" + hold_id.removeprefix("H-")
+
+
+def check_in(hold_id: str, actor: Actor, now: datetime | None = None) -> Stay:
+    """Turn an active hold into a stay: the held bed becomes occupied."""
+    hold = get_hold(hold_id)
+    for attempt in range(MAX_ATTEMPTS):
+        state = hold_state(hold, now)
+        if state == "checked_in":
+            return get_stay(stay_id_for(hold_id))  # a repeated check-in
+        if state == "released":
+            raise HoldNotActive()
+        if state == "expired":
+            raise HoldExpired()
+        moment = _now(now)
+        shelter = get_shelter(hold.shelter_id)
+        active = rules.active_holds(holds_map(shelter), moment)
+        if active.pop(hold_id, None) is None:
+            raise HoldExpired()
+        stay = Stay(stay_id_for(hold_id), shelter_id=shelter.shelter_id,
+                    client_code=hold.client_code, hold_id=hold_id,
+                    started_at=moment, active_shelter=shelter.shelter_id)
+        try:
+            with TransactWrite(connection=_connection()) as tx:
+                tx.save(stay, condition=Stay.stay_id.does_not_exist())
+                tx.update(hold, actions=[Hold.status.set("checked_in"),
+                                         Hold.stay_id.set(stay.stay_id)],
+                          condition=Hold.status == "active")
+                tx.update(shelter, actions=[
+                    Shelter.holds.set(active), Shelter.occupied.add(1),
+                    Shelter.stays_active.add(1)])
+        except TransactWriteError as error:
+            if not is_condition_failure(error):
+                raise
+            hold = get_hold(hold_id)
+            _pause(attempt)
+            continue
+        record(actor, "create", "stay", stay.stay_id)
+        return stay
+    raise BedsBusy()
+
+
+def check_out(stay_id: str, actor: Actor, now: datetime | None = None) -> Stay:
+    """End a stay: its bed is free again and its nights join the statistics."""
+    stay = get_stay(stay_id)
+    if stay.ended_at is not None:
+        raise StayEnded()
+    moment = max(_now(now), stay.started_at)
+    shelter = get_shelter(stay.shelter_id)
+    months = rules.nights_by_month(stay.started_at.date(), moment.date())
+    try:
+        with TransactWrite(connection=_connection()) as tx:
+            tx.update(stay, actions=[
+                Stay.ended_at.set(moment), Stay.nights.set(sum(months.values())),
+                Stay.active_shelter.remove()], condition=Stay.ended_at.does_not_exist())
+            tx.update(shelter, actions=[
+                Shelter.occupied.add(-1), Shelter.stays_active.add(-1)],
+                condition=(Shelter.occupied >= 1) & (Shelter.stays_active >= 1),
+                add_version_condition=False)
+            for month, nights in sorted(months.items())[:45]:  # 2 items a month
+                for scope in (f"shelter#{shelter.shelter_id}", f"type#{shelter.kind}"):
+                    tx.update(BedNights(month[:4], f"{scope}#{month}"),
+                              actions=[BedNights.nights.add(nights)])
+    except TransactWriteError as error:
+        if is_condition_failure(error) and _failed_first(error):
+            raise StayEnded() from None
+        raise
+    record(actor, "update", "stay", stay_id)
+    stay.ended_at, stay.nights = moment, sum(months.values())
+    return stay
+
+
+def client_history(client_code: str, actor: Actor) -> list[Stay]:
+    """Every stay of a client code, newest first; each viewing is audit-logged."""
+    code = validate_client_code(client_code)
+    record(actor, "read", "client", code)
+    return list(Stay.by_client.query(code, scan_index_forward=False))

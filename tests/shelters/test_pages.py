@@ -1,0 +1,95 @@
+"""The coordinator's board and forms, without JavaScript."""
+
+from datetime import UTC, datetime, timedelta
+
+from chalicelib.shelters import registry, service
+from tests.shelters.helpers import COORDINATOR, make_shelter
+
+
+def test_a_coordinator_holds_a_bed_from_the_board_and_checks_in(client, session_as):
+    make_shelter(total=1)
+    coordinator = session_as("coordinator")
+    board = client.get(
+        "/staff/shelters?gender=woman&lang=en", headers=coordinator.headers()
+    )
+    assert "1 free" in board.body.decode()
+    headers, body = coordinator.form(
+        {"client_code": "K-2025-031", "hours": "4", "request_key": "k1"}
+    )
+    placed = client.post("/staff/shelters/sh-test/holds", headers=headers, body=body)
+    assert placed.status_code == 303
+    page = client.get(placed.headers["Location"], headers=coordinator.headers())
+    assert "K-2025-031" in page.body.decode()
+    hold_id = registry.active_holds_of(service.get_shelter("sh-test"))[0].hold_id
+    headers, body = coordinator.form({})
+    client.post(f"/staff/holds/{hold_id}/checkin", headers=headers, body=body)
+    counts = service.shelter_counts(service.get_shelter("sh-test"))
+    assert (counts.occupied, counts.held) == (1, 0)
+
+
+def test_a_second_hold_on_the_last_bed_shows_the_error_on_the_shelter_page(
+    client, session_as
+):
+    make_shelter(total=1)
+    service.place_hold("sh-test", "K-2025-031", 4, COORDINATOR)
+    headers, body = session_as("coordinator").form({"client_code": "K-2025-032"})
+    response = client.post(
+        "/staff/shelters/sh-test/holds?lang=en", headers=headers, body=body
+    )
+    assert response.status_code == 409
+    assert "has no free bed right now" in response.body.decode()
+
+
+def test_the_board_flags_counts_older_than_a_day(client, session_as):
+    make_shelter(total=2, confirm=False)
+    board = client.get("/staff/shelters?lang=en", headers=session_as("staff").headers())
+    assert "Counts never confirmed" in board.body.decode()
+
+
+def test_registering_a_shelter_with_bad_input_names_the_fields_and_saves_nothing(
+    client, session_as
+):
+    headers, body = session_as("coordinator").form(
+        {"name": "", "kind": "castle", "region": "Oslo", "total": "-1"}
+    )
+    response = client.post("/staff/shelters/new?lang=en", headers=headers, body=body)
+    assert response.status_code == 400
+    text = response.body.decode()
+    assert "This field is required." in text and "Choose a shelter type." in text
+    assert registry.list_shelters() == []
+
+
+def test_a_coordinator_registers_a_shelter_and_staff_see_it_on_the_board(
+    client, session_as
+):
+    headers, body = session_as("coordinator").form(
+        {
+            "name": "Krisesenteret i Tromsø",
+            "kind": "crisis_centre",
+            "region": "Troms",
+            "address": "Nordveien 3",
+            "total": "4",
+            "accepts_women": "1",
+            "languages": "nb, en",
+        }
+    )
+    response = client.post("/staff/shelters/new", headers=headers, body=body)
+    assert response.status_code == 303
+    board = client.get("/staff/shelters", headers=session_as("staff").headers())
+    text = board.body.decode()
+    assert "Krisesenteret i Tromsø" in text and "Nordveien" not in text
+
+
+def test_the_statistics_page_shows_bed_nights_per_type(client, session_as):
+    make_shelter(total=1, kind="flat")
+    start = datetime(2026, 3, 1, 18, tzinfo=UTC)
+    hold = service.place_hold("sh-test", "K-2025-031", 4, COORDINATOR, now=start)
+    stay = service.check_in(hold.hold_id, COORDINATOR, now=start)
+    service.check_out(stay.stay_id, COORDINATOR, now=start + timedelta(days=3))
+    page = client.get(
+        "/staff/shelters/stats?year=2026&lang=en",
+        headers=session_as("finance").headers(),
+    )
+    assert page.status_code == 200
+    row = page.body.decode().split('<th scope="row">Flat</th>')[1].split("</tr>")[0]
+    assert ">3</td>" in row
