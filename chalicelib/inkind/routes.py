@@ -1,3 +1,135 @@
+"""In-kind gifts on the web: the public needs list and pledge form, and the
+JSON API. Staff pages are in `staff_routes` (same Blueprint)."""
+
+from __future__ import annotations
+
+import secrets
+
 from chalice import Blueprint
 
+from chalicelib.auth.ratelimit import check_and_hit
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.inkind import needs
+from chalicelib.inkind.settings import get_inkind_settings
+from chalicelib.web.routing import api, page
+
 bp = Blueprint(__name__)
+HONEYPOT = "website"  # hidden from people; bots fill it in
+
+
+def request_id(value: object = None) -> str:
+    """The caller's idempotency key when it is sane, else a fresh one."""
+    text = str(value or "")
+    if 8 <= len(text) <= 64 and text.replace("-", "").isalnum():
+        return text
+    return secrets.token_hex(12)
+
+
+def _limit_pledges(ctx) -> None:
+    settings = get_inkind_settings()
+    check_and_hit(
+        f"inkind-pledge:{ctx.client_ip}",
+        settings.pledges_per_window,
+        settings.pledge_window_seconds,
+    )
+
+
+def _confirm(ctx, pledge, item_name: str) -> None:
+    if "@" not in pledge.contact:
+        return  # a phone number: staff call back
+    from chalicelib.inkind.mail import send_email
+
+    body = ctx.gettext(
+        "Thank you, %(giver)s! You have promised %(quantity)s × %(item)s. "
+        "We will contact you about the delivery. Reference: %(ref)s",
+        giver=pledge.giver,
+        quantity=int(pledge.quantity),
+        item=item_name,
+        ref=pledge.pledge_id,
+    )
+    send_email(pledge.contact, ctx.gettext("Thank you for your pledge"), body)
+
+
+def _pledge(ctx, need_id: str, data: dict) -> tuple:
+    _limit_pledges(ctx)
+    pledge, created = needs.make_pledge(
+        f"p-{request_id(data.get('request_id'))}",
+        need_id,
+        needs.PledgeInput(
+            giver=str(data.get("giver") or ""),
+            contact=str(data.get("contact") or ""),
+            quantity=data.get("quantity"),
+            expected_on=data.get("expected_on") or None,
+            thank_by_name=bool(data.get("thank_by_name")),
+        ),
+    )
+    if created:
+        item = needs.catalogue.get_item(pledge.item_id)
+        _confirm(ctx, pledge, item.name(ctx.lang))
+    return pledge, created
+
+
+def _needs_page(ctx, status: int = 200, **extra):
+    from datetime import UTC, datetime
+
+    year = datetime.now(UTC).year
+    return ctx.render(
+        "inkind/needs.html",
+        status=status,
+        needs=needs.public_needs(ctx.lang),
+        totals=needs.public_totals(year, ctx.lang),
+        year=year,
+        request_id=request_id(),
+        **extra,
+    )
+
+
+@page(bp, "/needs", methods=["GET", "POST"])
+def needs_page(ctx):
+    if ctx.method == "GET":
+        return _needs_page(ctx)
+    form = ctx.form()
+    if form.get(HONEYPOT):
+        return ctx.render("inkind/pledge_done.html", pledge=None)  # a bot: say thanks
+    try:
+        pledge, _created = _pledge(ctx, form.get("need_id", ""), form)
+    except ValidationFailed as error:
+        errors = {k: ctx.gettext(v) for k, v in error.fields.items()}
+        return _needs_page(ctx, status=400, errors=errors, form=form)
+    return ctx.render("inkind/pledge_done.html", pledge=pledge)
+
+
+@api(bp, "/api/needs")
+def needs_api(ctx):
+    return ctx.json_response(
+        {"needs": [_public(n) for n in needs.public_needs(ctx.lang)]}
+    )
+
+
+def _public(need: dict) -> dict:
+    small = "fewer_than_3"
+    return {
+        **need,
+        "pledged": small if need["pledged"] is None else need["pledged"],
+        "received": small if need["received"] is None else need["received"],
+    }
+
+
+@api(bp, "/api/needs/{need_id}/pledges", methods=["POST"])
+def pledge_api(ctx, need_id):
+    body = ctx.json()
+    if body.get(HONEYPOT):
+        raise ValidationFailed(message=N_("The request could not be processed."))
+    pledge, created = _pledge(ctx, need_id, body)
+    return ctx.json_response(
+        {
+            "pledge_id": pledge.pledge_id,
+            "need_id": pledge.need_id,
+            "quantity": int(pledge.quantity),
+            "status": pledge.status,
+        },
+        status=201 if created else 200,
+    )
+
+
+from chalicelib.inkind import staff_routes  # noqa: E402,F401  (same Blueprint)

@@ -1,0 +1,140 @@
+"""The catalogue: items with a unit and an estimated value, kits made of items,
+dated items (perishables, tickets), storage locations, and input checks that
+every in-kind use case shares."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime
+
+from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
+from chalicelib.inkind.models import Item
+
+KINDS = ("goods", "perishable", "ticket", "kit")
+UNITS = {
+    "piece": N_("piece"),
+    "pack": N_("pack"),
+    "bag": N_("bag"),
+    "package": N_("package"),
+    "ticket": N_("ticket"),
+}
+# Where gifts are kept. Never a shelter: their addresses are secret.
+LOCATIONS = {
+    "office": N_("Office store room"),
+    "storage": N_("Storage unit"),
+}
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+MAX_QUANTITY = 100_000
+
+
+class UnknownItem(NotFound):
+    code = "unknown_item"
+    message = N_("There is no item %(item)s in the catalogue.")
+
+
+class ItemExpired(Conflict):
+    code = "item_expired"
+    message = N_("%(item)s expired on %(date)s and cannot be given out.")
+
+
+def today() -> date:
+    return datetime.now(UTC).date()
+
+
+def get_item(item_id: str) -> Item:
+    try:
+        item = Item.get(str(item_id))
+    except Item.DoesNotExist:
+        raise UnknownItem(item=str(item_id)[:64]) from None
+    if not item.active:
+        raise UnknownItem(item=item_id)
+    return item
+
+
+def list_items() -> list[Item]:
+    return sorted(
+        (item for item in Item.scan() if item.active), key=lambda i: i.item_id
+    )
+
+
+def check_not_expired(item: Item, on: date | None = None) -> None:
+    if item.expires_on and date.fromisoformat(item.expires_on) < (on or today()):
+        raise ItemExpired(item=item.name("en"), date=item.expires_on)
+
+
+def quantity_of(value: object, field: str = "quantity") -> int:
+    """A whole, positive number of units, else ValidationFailed naming `field`."""
+    if isinstance(value, bool):
+        value = None
+    if isinstance(value, str) and value.strip().isdigit():
+        value = int(value.strip())
+    if not isinstance(value, int) or value <= 0 or value > MAX_QUANTITY:
+        raise ValidationFailed({field: N_("Enter a whole number above zero.")})
+    return value
+
+
+def optional_date(value: object, field: str) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ValidationFailed({field: N_("Enter a date as YYYY-MM-DD.")}) from None
+
+
+def location_of(value: object, field: str = "location") -> str:
+    if value not in LOCATIONS:
+        raise ValidationFailed({field: N_("Choose a storage location.")})
+    return str(value)
+
+
+def parse_components(text: str) -> list[dict]:
+    """'toothbrush:1, soap:2' as kit components; every item must exist."""
+    components = []
+    for part in filter(None, (p.strip() for p in (text or "").split(","))):
+        item_id, _, count = part.partition(":")
+        get_item(item_id.strip())
+        components.append(
+            {"item_id": item_id.strip(), "quantity": quantity_of(count or "1")}
+        )
+    return components
+
+
+def save_item(
+    item_id: str,
+    names: dict[str, str],
+    unit: str,
+    value: int,
+    kind: str,
+    expires_on: str | None = None,
+    components: list[dict] | None = None,
+    low_stock: int = 0,
+) -> Item:
+    """Create or change a catalogue item; a kit must list its components."""
+    fields: dict[str, str] = {}
+    if not ID_PATTERN.match(item_id or ""):
+        fields["item_id"] = N_("Use lower-case letters, digits and dashes.")
+    if not (names.get("nb") or names.get("en")):
+        fields["name_nb"] = N_("Give the item a name.")
+    if unit not in UNITS:
+        fields["unit"] = N_("Choose a unit.")
+    if kind not in KINDS:
+        fields["kind"] = N_("Choose a kind.")
+    if not isinstance(value, int) or value < 0:
+        fields["value"] = N_("Enter an amount in NOK.")
+    if kind == "kit" and not components:
+        fields["components"] = N_("A kit lists its items, e.g. soap:1, towel:2.")
+    if fields:
+        raise ValidationFailed(fields)
+    item = Item(
+        item_id,
+        names={k: v for k, v in names.items() if v},
+        unit=unit,
+        value=value,
+        kind=kind,
+        expires_on=expires_on,
+        components=components if kind == "kit" else [],
+        low_stock=max(0, int(low_stock)),
+    )
+    item.save()
+    return item

@@ -1,0 +1,304 @@
+"""Staff pages and staff API of the in-kind area: stock, intake, distribution,
+pledges, needs, catalogue and the thank-you list."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalicelib.auth.roles import COORDINATOR, FINANCE, STAFF, STAFF_ROLES
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.inkind import catalogue, needs, service, stock, thanks
+from chalicelib.inkind.routes import bp, request_id
+from chalicelib.money import parse_nok
+from chalicelib.web.nav import add_staff_link
+from chalicelib.web.routing import api, page
+
+WORKERS = (STAFF, COORDINATOR)  # who moves goods (admin passes too)
+THANKS = (STAFF, FINANCE)
+add_staff_link("/staff/inkind", N_("Gifts in kind and stock"), STAFF_ROLES, order=40)
+
+
+def _nok(text: str, field: str) -> int | None:
+    if not text:
+        return None
+    value = parse_nok(text)
+    if value is None:
+        raise ValidationFailed({field: N_("Enter an amount in NOK.")})
+    return value
+
+
+def _render_stock(ctx, **extra):
+    return ctx.render(
+        "inkind/stock.html",
+        lines=stock.stock_overview(),
+        locations=catalogue.LOCATIONS,
+        kits=[i for i in catalogue.list_items() if i.kind == "kit"],
+        items=catalogue.list_items(),
+        request_id=request_id(),
+        **extra,
+    )
+
+
+@page(bp, "/staff/inkind", roles=STAFF_ROLES)
+def stock_page(ctx):
+    return _render_stock(ctx, done=ctx.query.get("done"))
+
+
+def _move(ctx, form: dict) -> None:
+    rid, actor, action = (
+        request_id(form.get("request_id")),
+        ctx.user.actor,
+        form.get("action"),
+    )
+    item, qty, where = (
+        form.get("item_id", ""),
+        form.get("quantity"),
+        form.get("location", ""),
+    )
+    if action == "distribute":
+        service.distribute(
+            f"d-{rid}",
+            item,
+            qty,
+            where,
+            actor,
+            client_code=form.get("client_code") or None,
+            shelter_id=form.get("shelter_id") or None,
+            children=form.get("children") or 0,
+        )
+    elif action == "transfer":
+        service.transfer(f"t-{rid}", item, qty, where, form.get("target", ""), actor)
+    elif action == "write_off":
+        service.write_off(f"w-{rid}", item, qty, where, form.get("reason", ""), actor)
+    elif action == "assemble":
+        service.assemble_kits(f"a-{rid}", item, qty, where, actor)
+    else:
+        raise ValidationFailed({"action": N_("Choose what to do.")})
+
+
+@page(bp, "/staff/inkind/movements", methods=["POST"], roles=WORKERS)
+def movement_form(ctx):
+    form = ctx.form()
+    _move(ctx, form)
+    return ctx.redirect(f"/staff/inkind?done={form.get('action')}")
+
+
+@page(bp, "/staff/inkind/receipts", methods=["GET", "POST"], roles=WORKERS)
+def receipt_form(ctx):
+    if ctx.method == "POST":
+        form = ctx.form()
+        line = service.ReceiptLine(
+            form.get("item_id", ""),
+            form.get("quantity"),
+            _nok(form.get("value", ""), "value"),
+            form.get("expires_on") or None,
+        )
+        service.receive_gifts(
+            f"r-{request_id(form.get('request_id'))}",
+            form.get("giver", ""),
+            form.get("location", ""),
+            [line],
+            ctx.user.actor,
+            need_id=form.get("need_id") or None,
+            thank_by_name=bool(form.get("thank_by_name")),
+        )
+        return ctx.redirect("/staff/inkind?done=receipt")
+    return ctx.render(
+        "inkind/receipt.html",
+        items=catalogue.list_items(),
+        locations=catalogue.LOCATIONS,
+        needs=needs.open_needs(),
+        request_id=request_id(),
+    )
+
+
+@page(bp, "/staff/inkind/pledges", roles=STAFF_ROLES)
+def pledges_page(ctx):
+    open_ones = needs.pledges("open") + needs.pledges("partly")
+    return ctx.render(
+        "inkind/pledges.html",
+        pledges=open_ones,
+        items=stock.get_items(),
+        locations=catalogue.LOCATIONS,
+        request_id=request_id(),
+        done=ctx.query.get("done"),
+    )
+
+
+@page(bp, "/staff/inkind/pledges/{pledge_id}", methods=["POST"], roles=WORKERS)
+def pledge_action(ctx, pledge_id):
+    form = ctx.form()
+    if form.get("action") == "cancel":
+        needs.cancel_pledge(pledge_id)
+    else:
+        needs.receive_pledge(
+            f"r-{request_id(form.get('request_id'))}",
+            pledge_id,
+            form.get("quantity"),
+            form.get("location", ""),
+            ctx.user.actor,
+            expires_on=form.get("expires_on") or None,
+        )
+    return ctx.redirect(f"/staff/inkind/pledges?done={form.get('action', 'receive')}")
+
+
+@page(bp, "/staff/inkind/needs", methods=["GET", "POST"], roles=WORKERS)
+def needs_admin(ctx):
+    if ctx.method == "POST":
+        form = ctx.form()
+        if form.get("action") == "close":
+            needs.close_need(form.get("need_id", ""))
+        else:
+            needs.publish_need(
+                f"n-{request_id(form.get('request_id'))}",
+                form.get("item_id", ""),
+                form.get("wanted"),
+                form.get("wanted_by"),
+                {lang: form.get(f"text_{lang}", "") for lang in ("nb", "en", "es")},
+            )
+        return ctx.redirect("/staff/inkind/needs")
+    return ctx.render(
+        "inkind/needs_admin.html",
+        needs=needs.open_needs(),
+        items=stock.get_items(),
+        catalogue_items=catalogue.list_items(),
+        request_id=request_id(),
+    )
+
+
+@page(bp, "/staff/inkind/catalogue", methods=["GET", "POST"], roles=WORKERS)
+def catalogue_page(ctx):
+    if ctx.method == "POST":
+        form = ctx.form()
+        catalogue.save_item(
+            form.get("item_id", ""),
+            {lang: form.get(f"name_{lang}", "") for lang in ("nb", "en", "es")},
+            form.get("unit", ""),
+            _nok(form.get("value", ""), "value") or 0,
+            form.get("kind", ""),
+            catalogue.optional_date(form.get("expires_on"), "expires_on"),
+            catalogue.parse_components(form.get("components", "")),
+            int(form["low_stock"]) if form.get("low_stock", "").isdigit() else 0,
+        )
+        return ctx.redirect("/staff/inkind/catalogue")
+    return ctx.render(
+        "inkind/catalogue.html",
+        items=catalogue.list_items(),
+        units=catalogue.UNITS,
+        kinds=catalogue.KINDS,
+    )
+
+
+def _year(ctx) -> int:
+    text = ctx.query.get("year", "")
+    return (
+        int(text)
+        if text.isdigit() and 2000 <= int(text) <= 2100
+        else datetime.now(UTC).year
+    )
+
+
+@page(bp, "/staff/inkind/thanks", roles=THANKS)
+def thanks_page(ctx):
+    year = _year(ctx)
+    rows = thanks.thank_you_list(year, ctx.lang)
+    return ctx.render(
+        "inkind/thanks.html", rows=rows, year=year, describe=thanks.describe_gifts
+    )
+
+
+@page(bp, "/staff/inkind/thanks.csv", roles=THANKS)
+def thanks_csv(ctx):
+    from chalice import Response
+
+    year = _year(ctx)
+    headers = [ctx.gettext(h) for h in ("Name", "Kind", "Gifts", "Value (NOK)")]
+    body = thanks.as_csv(thanks.thank_you_list(year, ctx.lang), headers)
+    return Response(
+        body,
+        headers={
+            "Content-Type": "text/csv; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="thank-you-{year}.csv"',
+        },
+    )
+
+
+# --- JSON API ----------------------------------------------------------------
+
+
+@api(bp, "/api/stock", roles=STAFF_ROLES)
+def stock_api(ctx):
+    return ctx.json_response(
+        {
+            "stock": [
+                {
+                    "item_id": line.item.item_id,
+                    "unit": line.item.unit,
+                    "total": line.total,
+                    "low": line.low,
+                    "expires_on": line.item.expires_on,
+                    "by_location": line.by_location,
+                }
+                for line in stock.stock_overview()
+            ]
+        }
+    )
+
+
+def _key(ctx, body: dict) -> str:
+    return request_id(ctx.header("idempotency-key") or body.get("request_id"))
+
+
+@api(bp, "/api/inkind/receipts", methods=["POST"], roles=WORKERS)
+def receipts_api(ctx):
+    body = ctx.json()
+    raw_lines = body.get("lines")
+    if not isinstance(raw_lines, list) or not raw_lines:
+        raise ValidationFailed({"lines": N_("Add at least one item.")})
+    lines = [_receipt_line(raw) for raw in raw_lines]
+    result = service.receive_gifts(
+        f"r-{_key(ctx, body)}",
+        str(body.get("giver") or ""),
+        str(body.get("location") or ""),
+        lines,
+        ctx.user.actor,
+        need_id=body.get("need_id") or None,
+        thank_by_name=body.get("thank_by_name", True) is not False,
+    )
+    return ctx.json_response(
+        {"receipt_id": result.movement_id, "created": result.created},
+        status=201 if result.created else 200,
+    )
+
+
+def _receipt_line(raw: object) -> service.ReceiptLine:
+    if not isinstance(raw, dict):
+        raise ValidationFailed({"lines": N_("Add at least one item.")})
+    value = raw.get("value")
+    if value is not None and (not isinstance(value, int) or isinstance(value, bool)):
+        raise ValidationFailed({"value": N_("Enter an amount in øre.")})
+    return service.ReceiptLine(
+        str(raw.get("item_id") or ""),
+        raw.get("quantity"),
+        value,
+        raw.get("expires_on"),
+    )
+
+
+@api(bp, "/api/inkind/distributions", methods=["POST"], roles=WORKERS)
+def distributions_api(ctx):
+    body = ctx.json()
+    result = service.distribute(
+        f"d-{_key(ctx, body)}",
+        str(body.get("item_id") or ""),
+        body.get("quantity"),
+        str(body.get("location") or ""),
+        ctx.user.actor,
+        client_code=body.get("client_code") or None,
+        shelter_id=body.get("shelter_id") or None,
+        children=body.get("children") or 0,
+    )
+    return ctx.json_response(
+        {"distribution_id": result.movement_id, "created": result.created},
+        status=201 if result.created else 200,
+    )

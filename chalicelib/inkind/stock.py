@@ -1,0 +1,200 @@
+"""The stock ledger. Every change of stock is one immutable StockMovement
+written in the same DynamoDB transaction as the Stock rows it changes; a row
+never goes below zero (the update carries the condition) and a repeated
+movement id changes nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.audit.service import Actor
+from chalicelib.db import is_condition_failure
+from chalicelib.errors import N_, Conflict
+from chalicelib.inkind.models import Item, Stock, StockMovement, YearTotal
+
+ExtraWrite = Callable[[TransactWrite], None]
+CONFLICT_RETRIES = 4
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+    message = N_("There are only %(available)s of %(item)s at %(location)s.")
+
+
+@dataclass(frozen=True)
+class Line:
+    item_id: str
+    location: str
+    delta: int  # units; negative takes out
+
+
+@dataclass
+class MovementResult:
+    movement_id: str
+    created: bool  # False when this movement id had been recorded before
+
+
+def _token(movement_id: str) -> str:
+    return hashlib.sha256(movement_id.encode()).hexdigest()[:36]
+
+
+def _connection() -> Connection:
+    return Connection(region=Stock.Meta.region, host=Stock.Meta.host)
+
+
+def record_movement(
+    movement: StockMovement,
+    lines: list[Line],
+    extra_writes: list[ExtraWrite] | None = None,
+) -> MovementResult:
+    """Write `movement` with its `lines` and the caller's `extra_writes` in one
+    transaction. Raises InsufficientStock when a row would go below zero."""
+    if not lines or any(not isinstance(x.delta, int) or x.delta == 0 for x in lines):
+        raise ValueError("a movement needs lines with whole, non-zero deltas")
+    if not movement.lines:  # callers may store more per line (value, expiry)
+        movement.lines = [
+            {"item_id": x.item_id, "location": x.location, "delta": x.delta}
+            for x in lines
+        ]
+    for attempt in range(CONFLICT_RETRIES):
+        try:
+            _transact(movement, lines, extra_writes or [])
+            return MovementResult(movement.movement_id, True)
+        except TransactWriteError as error:
+            if _is_transaction_conflict(error) and attempt < CONFLICT_RETRIES - 1:
+                time.sleep(0.02 * (attempt + 1))  # another writer holds a row
+                continue
+            return _explain_failure(error, movement.movement_id, lines)
+    raise Conflict()  # pragma: no cover - the loop returns or raises
+
+
+def _transact(
+    movement: StockMovement, lines: list[Line], extra_writes: list[ExtraWrite]
+) -> None:
+    with TransactWrite(
+        connection=_connection(),
+        client_request_token=_token(movement.movement_id),
+    ) as tx:
+        tx.save(movement, condition=StockMovement.movement_id.does_not_exist())
+        for line in _merged(lines):
+            condition = None
+            if line.delta < 0:
+                condition = Stock.quantity >= -line.delta
+            tx.update(
+                Stock(line.item_id, line.location),
+                actions=[Stock.quantity.add(line.delta)],
+                condition=condition,
+            )
+        for write in extra_writes:
+            write(tx)
+
+
+def _merged(lines: list[Line]) -> list[Line]:
+    # A transaction may touch each row once: sum the lines of the same row.
+    totals: dict[tuple[str, str], int] = {}
+    for line in lines:
+        key = (line.item_id, line.location)
+        totals[key] = totals.get(key, 0) + line.delta
+    return [Line(i, loc, d) for (i, loc), d in totals.items() if d != 0]
+
+
+def _is_transaction_conflict(error: TransactWriteError) -> bool:
+    reasons = getattr(error, "cancellation_reasons", None) or []
+    return any(r and r.code == "TransactionConflict" for r in reasons)
+
+
+def _explain_failure(
+    error: TransactWriteError, movement_id: str, lines: list[Line]
+) -> MovementResult:
+    if not is_condition_failure(error):
+        raise error
+    reasons = error.cancellation_reasons or []
+    if reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed":
+        return MovementResult(movement_id, False)  # recorded before
+    merged = _merged(lines)
+    for index, line in enumerate(merged, start=1):
+        reason = reasons[index] if index < len(reasons) else None
+        if line.delta < 0 and reason and reason.code == "ConditionalCheckFailed":
+            raise InsufficientStock(
+                available=quantity(line.item_id, line.location),
+                item=line.item_id,
+                location=line.location,
+            )
+    raise Conflict()  # an extra write's condition failed (e.g. pledge state)
+
+
+def quantity(item_id: str, location: str) -> int:
+    """Units of `item_id` at `location` now (0 when none were ever there)."""
+    try:
+        return int(Stock.get(item_id, location, consistent_read=True).quantity)
+    except Stock.DoesNotExist:
+        return 0
+
+
+def stock_rows() -> list[Stock]:
+    """Every stock row: one Scan of the maintained table, whatever the history."""
+    return [row for row in Stock.scan() if row.quantity]
+
+
+def new_movement(
+    kind: str, movement_id: str, actor: Actor, **fields: Any
+) -> StockMovement:
+    now = datetime.now(UTC)
+    return StockMovement(
+        movement_id,
+        kind=kind,
+        kind_year=f"{kind}#{now.year}",
+        created_at=now,
+        actor=actor.user_id,
+        **fields,
+    )
+
+
+def add_year_total(year: int, item_id: str, **amounts: int) -> ExtraWrite:
+    """An extra write that adds to an item's totals of the year."""
+
+    def write(tx: TransactWrite) -> None:
+        actions = [getattr(YearTotal, name).add(n) for name, n in amounts.items()]
+        tx.update(YearTotal(str(year), item_id), actions=actions)
+
+    return write
+
+
+def get_items() -> dict[str, Item]:
+    return {item.item_id: item for item in Item.scan()}  # a catalogue: tens of items
+
+
+@dataclass
+class StockLine:
+    item: Item
+    by_location: dict[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_location.values())
+
+    @property
+    def low(self) -> bool:
+        return self.total <= int(self.item.low_stock or 0)
+
+
+def stock_overview() -> list[StockLine]:
+    """Every active item with its units per location and a low-stock flag.
+    Two requests (catalogue and stock rows), whatever the movement history."""
+    items = get_items()
+    lines = {
+        item_id: StockLine(item, {}) for item_id, item in items.items() if item.active
+    }
+    for row in stock_rows():
+        if row.item_id in lines:
+            lines[row.item_id].by_location[row.location] = int(row.quantity)
+    return sorted(lines.values(), key=lambda line: line.item.item_id)

@@ -1,0 +1,164 @@
+"""Staff take in gifts, give them out and follow pledges; the API does the same."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chalicelib.audit.service import recent
+from chalicelib.inkind import demo, needs, stock
+from tests.conftest import bearer, json_body
+
+
+@pytest.fixture
+def demo_data():
+    demo.load()
+
+
+def test_demo_data_loads_twice_without_changing_anything(demo_data):
+    before = {(r.item_id, r.location): r.quantity for r in stock.Stock.scan()}
+    demo.load()
+    after = {(r.item_id, r.location): r.quantity for r in stock.Stock.scan()}
+    assert before == after
+    assert after[("hygiene-pack", "office")] == 30
+    assert after[("welcome-bag", "storage")] == 5
+
+
+def test_staff_see_stock_per_location_with_low_stock_flags(client, session_as,
+                                                           demo_data):
+    page = client.get("/staff/inkind?lang=en", headers=session_as("staff").headers())
+    html = page.body.decode()
+    assert page.status_code == 200
+    assert "Hygiene pack" in html and "Office store room" in html
+    row = html.split('id="stock-welcome-bag"')[1].split("</tr>")[0]
+    assert "Low stock" in row and '<td class="num total">17</td>' in row
+    packs = html.split('id="stock-hygiene-pack"')[1].split("</tr>")[0]
+    assert "Low stock" not in packs and '<td class="num total">30</td>' in packs
+
+
+def test_the_stock_api_answers_staff_and_refuses_the_public(client, demo_data):
+    assert client.get("/api/stock").status_code == 401
+    assert client.get("/api/stock", headers=bearer("volunteer")).status_code == 403
+    body = json_body(client.get("/api/stock", headers=bearer("staff")))
+    packs = next(s for s in body["stock"] if s["item_id"] == "hygiene-pack")
+    assert packs["by_location"] == {"office": 30} and packs["total"] == 30
+
+
+def test_a_distribution_through_the_api_is_audited_and_refused_beyond_stock(
+        client, demo_data):
+    headers = {**bearer("coordinator"), "Idempotency-Key": "dist-0001-abcd"}
+    body = json.dumps({"item_id": "hygiene-pack", "quantity": 4, "location": "office",
+                       "client_code": "K-2026-031"})
+    ok = client.post("/api/inkind/distributions", headers=headers, body=body)
+    assert ok.status_code == 201
+    again = client.post("/api/inkind/distributions", headers=headers, body=body)
+    assert again.status_code == 200 and json_body(again)["created"] is False
+    assert stock.quantity("hygiene-pack", "office") == 26
+    audited = {(e.action, e.record_type, e.record_id) for e in recent()}
+    assert ("update", "client", "K-2026-031") in audited
+    too_many = client.post("/api/inkind/distributions", headers=bearer("staff"),
+                           body=json.dumps({"item_id": "hygiene-pack", "quantity": 27,
+                                            "location": "office",
+                                            "shelter_id": "crisis-centre-bergen"}))
+    assert too_many.status_code == 409
+    assert json_body(too_many)["error"]["code"] == "insufficient_stock"
+    assert stock.quantity("hygiene-pack", "office") == 26
+
+
+def test_expired_tickets_are_refused_through_the_api(client, demo_data):
+    from chalicelib.inkind.models import Item
+
+    Item("fjord-cruise-ticket").update(actions=[Item.expires_on.set("2020-05-30")])
+    response = client.post("/api/inkind/distributions", headers=bearer("staff"),
+                           body=json.dumps({"item_id": "fjord-cruise-ticket",
+                                            "quantity": 1, "location": "office",
+                                            "client_code": "K-2026-012"}))
+    assert response.status_code == 409
+    assert json_body(response)["error"]["code"] == "item_expired"
+
+
+def test_a_walk_in_receipt_through_the_api_adds_stock_and_value(client, demo_data):
+    body = json.dumps({"giver": "Fjellby Lions", "location": "storage",
+                       "lines": [{"item_id": "wool-socks", "quantity": 10},
+                                 {"item_id": "towel", "quantity": 4, "value": 50_000}]})
+    response = client.post("/api/inkind/receipts", headers=bearer("staff"), body=body)
+    assert response.status_code == 201
+    assert stock.quantity("wool-socks", "storage") == 20 - 10 + 10
+    bad = client.post("/api/inkind/receipts", headers=bearer("staff"), body=json.dumps(
+        {"giver": "X", "location": "storage",
+         "lines": [{"item_id": "towel", "quantity": 0}]}))
+    assert bad.status_code == 400
+    unknown = client.post("/api/inkind/receipts", headers=bearer("staff"), body=json.dumps(
+        {"giver": "X", "location": "storage",
+         "lines": [{"item_id": "gold", "quantity": 1}]}))
+    assert json_body(unknown)["error"]["code"] == "unknown_item"
+
+
+def test_staff_receive_a_pledge_partly_then_fully(client, session_as, demo_data):
+    staff = session_as("staff")
+    pledge_page = client.get("/staff/inkind/pledges?lang=en", headers=staff.headers())
+    assert "Fjellby menighet" in pledge_page.body.decode()
+    headers, body = staff.form({"action": "receive", "quantity": "8",
+                                "location": "storage", "request_id": "recv-0001-aaaa"})
+    client.post("/staff/inkind/pledges/demo-p-church", headers=headers, body=body)
+    pledge = needs.get_pledge("demo-p-church")
+    assert (pledge.status, pledge.received) == ("partly", 8)
+    headers, body = staff.form({"action": "receive", "quantity": "12",
+                                "location": "storage", "request_id": "recv-0002-aaaa"})
+    client.post("/staff/inkind/pledges/demo-p-church", headers=headers, body=body)
+    assert needs.get_pledge("demo-p-church").status == "received"
+    assert needs.get_need("demo-need-christmas").received == 20
+    assert stock.quantity("christmas-package", "storage") == 25 + 20
+    headers, body = staff.form({"action": "receive", "quantity": "1",
+                                "location": "storage", "request_id": "recv-0003-aaaa"})
+    closed = client.post("/staff/inkind/pledges/demo-p-church", headers=headers,
+                         body=body)
+    assert closed.status_code == 409
+
+
+def test_a_cancelled_pledge_no_longer_counts_towards_its_need(client, session_as,
+                                                              demo_data):
+    headers, body = session_as("staff").form({"action": "cancel"})
+    client.post("/staff/inkind/pledges/demo-p-church", headers=headers, body=body)
+    assert needs.get_pledge("demo-p-church").status == "cancelled"
+    assert needs.get_need("demo-need-christmas").pledged == 0
+
+
+def test_staff_publish_and_close_needs_from_the_page(client, session_as, demo_data):
+    staff = session_as("staff")
+    headers, body = staff.form({"item_id": "festival-ticket", "wanted": "20",
+                                "wanted_by": "2027-06-01", "text_nb": "Til sommeren",
+                                "text_en": "For the summer", "text_es": "Para el verano",
+                                "request_id": "need-0001-aaaa"})
+    client.post("/staff/inkind/needs", headers=headers, body=body)
+    assert "For the summer" in client.get("/needs?lang=en").body.decode()
+    headers, body = staff.form({"action": "close", "need_id": "n-need-0001-aaaa"})
+    client.post("/staff/inkind/needs", headers=headers, body=body)
+    assert "For the summer" not in client.get("/needs?lang=en").body.decode()
+
+
+def test_staff_add_a_kit_to_the_catalogue_and_assemble_it(client, session_as,
+                                                          demo_data):
+    staff = session_as("staff")
+    headers, body = staff.form({"item_id": "baby-bag", "name_nb": "Babypose",
+                                "name_en": "Baby bag", "unit": "bag", "value": "200",
+                                "kind": "kit", "components": "soap:1, towel:1",
+                                "low_stock": "2"})
+    assert client.post("/staff/inkind/catalogue", headers=headers,
+                       body=body).status_code == 303
+    headers, body = staff.form({"action": "assemble", "item_id": "baby-bag",
+                                "quantity": "3", "location": "storage",
+                                "request_id": "asm-0001-aaaa"})
+    client.post("/staff/inkind/movements", headers=headers, body=body)
+    assert stock.quantity("baby-bag", "storage") == 3
+
+
+def test_volunteers_and_the_public_cannot_move_stock(client, session_as, demo_data):
+    headers, body = session_as("volunteer").form(
+        {"action": "distribute", "item_id": "hygiene-pack", "quantity": "1",
+         "location": "office", "client_code": "K-2026-031"})
+    assert client.post("/staff/inkind/movements", headers=headers,
+                       body=body).status_code == 403
+    assert client.post("/api/inkind/distributions", body="{}", headers={
+        "Content-Type": "application/json"}).status_code == 401
+    assert stock.quantity("hygiene-pack", "office") == 30
