@@ -24,7 +24,7 @@ class RestrictedMoney(Conflict):
 
 
 def parse_amount(text: str) -> int:
-    amount = parse_nok(text)
+    amount = parse_nok((text or "").replace(" ", "").replace("\u00a0", ""))
     if not amount:
         raise ValidationFailed({"amount": N_("Enter an amount in NOK above zero.")})
     return amount
