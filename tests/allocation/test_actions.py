@@ -3,16 +3,6 @@ to a shelter and holding a bed, each a POST form that comes back with a notice."
 
 from __future__ import annotations
 
-import pytest
-
-from chalicelib.demo import load_demo_data
-from tests.conftest import DEMO_PASSWORD
-
-
-@pytest.fixture
-def demo():
-    load_demo_data(DEMO_PASSWORD)
-
 
 def post(client, session, path: str, fields: dict, lang: str = "en"):
     headers, body = session.form(fields)
