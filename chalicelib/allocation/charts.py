@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 WIDTH = 320  # viewBox units; the <svg> is 100 % wide
-ROW = 34  # label line plus bar
-BAR = 12
-VALUE_SPACE = 96  # room right of the longest bar for its value
+ROW = 40  # label line plus bar
+BAR = 14
+VALUE_SPACE = 112  # room right of the longest bar for its value
 
 
 @dataclass(frozen=True)
