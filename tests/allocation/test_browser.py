@@ -31,6 +31,6 @@ def test_the_view_reads_well_on_a_phone_and_a_desktop(live_server, page, screen)
     path = screenshot(page, f"allocation-view-{screen}")
     assert path.stat().st_size > 10_000
     assert page.console_errors == []
-    page.locator("#funds svg a").first.click()
+    page.locator("#funds svg a text").first.click()
     page.wait_for_url(f"{live_server}/staff/funds/*")
     assert page.locator("h1").is_visible()
