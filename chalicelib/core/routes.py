@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.auth.roles import ANY_USER, STAFF_ROLES
+from chalicelib.auth.roles import ANY_USER
 from chalicelib.config import get_settings
 from chalicelib.core.health import dynamodb_answers
-from chalicelib.web.nav import staff_links
 from chalicelib.web.render import TEMPLATES_DIR
 from chalicelib.web.routing import api, page
 
@@ -17,11 +16,6 @@ bp = Blueprint(__name__)
 @page(bp, "/")
 def home(ctx):
     return ctx.render("core/home.html")
-
-
-@page(bp, "/staff", roles=STAFF_ROLES)
-def staff_home(ctx):
-    return ctx.render("core/staff_home.html", staff_links=staff_links(ctx.user))
 
 
 @page(bp, "/me", roles=ANY_USER)

@@ -1,0 +1,145 @@
+"""The annual figures the organisation publishes. A yearly report may read a
+year's records by Query (donations by month, gifts by year, in-kind receipts
+by year, ledger entries by fund and time); elsewhere it reads maintained
+totals (emergency cash, bed-nights, volunteer hours). For publication, a
+count of 1 or 2 (and the amount that goes with it) reads "fewer than 3"."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from chalicelib.errors import N_, NotFound
+
+SMALL = 3  # counts below this are not published
+SECTIONS: dict[str, str] = {
+    "donations": N_("Donations by channel and month"),
+    "donors": N_("Number of donors"),
+    "earmarked": N_("Earmarked gifts"),
+    "inkind": N_("Gifts in kind by giver"),
+    "cash": N_("Emergency cash by purpose"),
+    "clients": N_("Clients helped with emergency cash"),
+    "bed_nights": N_("Bed-nights by shelter type"),
+    "holds": N_("Holds that became stays"),
+    "hours": N_("Volunteer hours"),
+}
+ANONYMOUS = N_("Anonymous givers")
+Gettext = Callable[..., str]
+
+
+class UnknownYear(NotFound):
+    code = "unknown_year"
+    message = N_("Choose a year between 2000 and 2100.")
+
+
+@dataclass(frozen=True)
+class Figure:
+    section: str
+    key: str
+    label: str
+    count: int | None = None  # people, payments, gifts, nights: suppressible
+    amount: int | None = None  # øre
+    quantity: float | None = None  # units or hours: never suppressed
+    suppressed: bool = False
+
+
+@dataclass
+class Report:
+    year: int
+    publication: bool
+    figures: list[Figure] = field(default_factory=list)
+
+    def section(self, name: str) -> list[Figure]:
+        return [f for f in self.figures if f.section == name]
+
+    def as_json(self) -> dict[str, Any]:
+        return {"year": self.year, "publication": self.publication,
+                "small_count": SMALL,
+                "sections": {name: [asdict(f) for f in self.section(name)]
+                             for name in SECTIONS}}
+
+
+def parse_year(text: str) -> int:
+    if not (text.isdigit() and 2000 <= int(text) <= 2100):
+        raise UnknownYear()
+    return int(text)
+
+
+def for_publication(figure: Figure) -> Figure:
+    if figure.count is not None and 0 < figure.count < SMALL:
+        return replace(figure, count=None, amount=None, suppressed=True)
+    return figure
+
+
+def annual_report(year: int, _: Gettext, publication: bool = False) -> Report:
+    """Every figure of `year`; `publication` hides counts below 3."""
+    from chalicelib.allocation import yearly
+
+    figures: list[Figure] = []
+    money = yearly.money_in(year)
+    by_channel = sorted(money.by_channel.items())
+    figures += [Figure("donations", f"{channel}#{month}", f"{channel} {month}",
+                       count, amount)
+                for (channel, month), (count, amount) in by_channel]
+    figures.append(Figure("donations", "total", _("Total"),
+                          sum(c for c, _a in money.by_channel.values()),
+                          sum(a for _c, a in money.by_channel.values())))
+    figures.append(Figure("donors", "donors", _("Donors"), len(money.donors)))
+    figures += [Figure("earmarked", fund_id, name, count, amount)
+                for fund_id, (name, count, amount) in sorted(money.earmarked.items())]
+    figures += _inkind(year, _)
+    figures += _cash(year, _)
+    figures.append(Figure("clients", "clients", _("Distinct clients"),
+                          yearly.clients_helped_with_cash(year)))
+    figures += _beds(year, _)
+    held, stayed = yearly.holds_and_stays(year)
+    figures += [Figure("holds", "holds", _("Holds placed"), held),
+                Figure("holds", "stays", _("Holds that became stays"), stayed)]
+    figures.append(Figure("hours", "hours", _("Hours"),
+                          quantity=round(yearly.volunteer_minutes(year) / 60, 1)))
+    if publication:
+        figures = [for_publication(f) for f in figures]
+    return Report(year, publication, figures)
+
+
+def _inkind(year: int, _: Gettext) -> list[Figure]:
+    from chalicelib.inkind.models import StockMovement
+
+    givers: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
+    names: dict[str, str] = {}
+    for receipt in StockMovement.by_kind_year.query(f"receipt#{year}"):
+        name = str(receipt.giver) if receipt.thank_by_name and receipt.giver \
+            else _(ANONYMOUS)
+        key = name.casefold()
+        names.setdefault(key, name)
+        totals = givers[key]
+        totals[0] += 1
+        totals[1] += int(receipt.value or 0)
+        totals[2] += sum(int(line["delta"]) for line in receipt.lines)
+    return [Figure("inkind", key, names[key], None, value, float(units))
+            for key, (_gifts, value, units) in sorted(givers.items())]
+
+
+def _cash(year: int, _: Gettext) -> list[Figure]:
+    from chalicelib.disbursements.totals import year_report
+    from chalicelib.funds.purposes import PURPOSES
+
+    amounts: dict[str, int] = defaultdict(int)
+    counts: dict[str, int] = defaultdict(int)
+    for _month, kind, name, amount, count in year_report(year)["rows"]:
+        if kind == "purpose":
+            amounts[name] += amount
+            counts[name] += count
+    return [Figure("cash", purpose, _(PURPOSES.get(purpose, purpose)),
+                   counts[purpose], amounts[purpose]) for purpose in sorted(amounts)]
+
+
+def _beds(year: int, _: Gettext) -> list[Figure]:
+    from chalicelib.shelters.rules import SHELTER_TYPES
+    from chalicelib.shelters.search import bed_nights
+
+    by_type = bed_nights(year)["by_type"]
+    return [Figure("bed_nights", kind, _(SHELTER_TYPES.get(kind, kind)),
+                   sum(by_type[kind].values())) for kind in sorted(by_type)]

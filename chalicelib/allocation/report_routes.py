@@ -1,0 +1,82 @@
+"""Annual figures: HTML, CSV and JSON, each also for publication."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from chalice import Response
+
+from chalicelib.allocation import report
+from chalicelib.allocation.routes import bp
+from chalicelib.audit.service import record
+from chalicelib.auth.roles import FINANCE, STAFF
+from chalicelib.errors import N_
+from chalicelib.web.nav import add_staff_link
+from chalicelib.web.routing import api, page
+
+REPORT_ROLES = (FINANCE, STAFF)  # admin passes too
+add_staff_link("/staff/reports", N_("Annual figures"), REPORT_ROLES, order=85)
+
+
+def _report(ctx, year: str) -> report.Report:
+    wanted = report.parse_year(year)
+    publication = ctx.query.get("publication") in ("1", "true", "yes")
+    record(ctx.user.actor, "read", "annual_report", str(wanted))
+    return report.annual_report(wanted, ctx.gettext, publication)
+
+
+@page(bp, "/staff/reports", roles=REPORT_ROLES)
+def reports_home(ctx):
+    return ctx.redirect(f"/staff/reports/{datetime.now(UTC).year}", status=302)
+
+
+@page(bp, "/staff/reports/{year}", roles=REPORT_ROLES)
+def annual(ctx, year):
+    built = _report(ctx, year)
+    return ctx.render("allocation/report.html", report=built,
+                      sections=report.SECTIONS, small=report.SMALL)
+
+
+@page(bp, "/staff/reports/{year}/figures.csv", roles=REPORT_ROLES)
+def annual_csv(ctx, year):
+    built = _report(ctx, year)
+    suffix = "-publication" if built.publication else ""
+    return Response(
+        as_csv(built, ctx.gettext),
+        headers={"Content-Type": "text/csv; charset=utf-8",
+                 "Content-Disposition":
+                     f'attachment; filename="figures-{built.year}{suffix}.csv"'})
+
+
+@api(bp, "/api/reports/{year}", roles=REPORT_ROLES)
+def annual_json(ctx, year):
+    return ctx.json_response(_report(ctx, year).as_json())
+
+
+def _cell(text: str) -> str:
+    # A spreadsheet must not run a giver's name as a formula.
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+def _decimal(ore: int) -> str:
+    kroner, rest = divmod(abs(ore), 100)
+    return f"{'-' if ore < 0 else ''}{kroner}.{rest:02d}"
+
+
+def as_csv(built: report.Report, _) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["section", "key", "label", "count", "amount_nok", "quantity"])
+    fewer = _("fewer than 3")
+    for figure in built.figures:
+        count = fewer if figure.suppressed else (
+            "" if figure.count is None else str(figure.count))
+        amount = fewer if figure.suppressed else (
+            "" if figure.amount is None else _decimal(figure.amount))
+        quantity = "" if figure.quantity is None else f"{figure.quantity:g}"
+        writer.writerow([figure.section, _cell(figure.key), _cell(figure.label),
+                         count, amount, quantity])
+    return out.getvalue()
