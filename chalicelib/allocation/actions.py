@@ -6,21 +6,13 @@ from __future__ import annotations
 import hashlib
 import re
 
-from chalicelib.audit.service import Actor, record
-from chalicelib.errors import N_, Conflict, ValidationFailed
-from chalicelib.funds.models import Fund
-from chalicelib.funds.service import Posting, PostResult, get_fund, post_movement
+from chalicelib.audit.service import Actor
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.funds import admin as funds_admin
+from chalicelib.funds.service import PostResult
 from chalicelib.money import parse_nok
 
 KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-
-
-class RestrictedMoney(Conflict):
-    code = "restricted_money"
-    message = N_(
-        "Money in %(source)s is earmarked: it may only go to a fund with the "
-        "same purposes or fewer."
-    )
 
 
 def parse_amount(text: str) -> int:
@@ -37,35 +29,15 @@ def check_key(key: str) -> str:
     return key
 
 
-def may_receive(source: Fund, target: Fund) -> bool:
-    """Unrestricted money may go anywhere; restricted money only to a
-    restricted fund whose purposes are among the source's."""
-    if not source.restricted:
-        return True
-    if not target.restricted:
-        return False
-    return set(target.purposes or ()) <= set(source.purposes or ())
-
-
 def transfer(
     from_fund: str, to_fund: str, amount: int, actor: Actor, request_key: str
 ) -> PostResult:
-    """Move `amount` øre between two funds in one ledger movement of two
-    postings; idempotent by the form's key; audit-logged."""
-    if from_fund == to_fund:
-        raise ValidationFailed({"to_fund": N_("Choose two different funds.")})
-    source, target = get_fund(from_fund), get_fund(to_fund)
-    if "cash_box" in (source.kind, target.kind):
-        raise ValidationFailed({"from_fund": N_("Choose a fund.")})
-    if not may_receive(source, target):
-        raise RestrictedMoney(source=source.name("en"))
+    """The funds area's transfer (earmarking rule included), idempotent by
+    the form's key."""
     digest = hashlib.sha256(f"{actor.user_id}:{request_key}".encode()).hexdigest()
-    result = post_movement(
-        f"allocation-transfer-{digest[:24]}", "transfer",
-        [Posting(from_fund, -amount), Posting(to_fund, amount)], actor,
-        memo="Transfer from the allocation view")
-    record(actor, "create", "transfer", result.movement_id)
-    return result
+    return funds_admin.transfer(f"allocation-transfer-{digest[:24]}", from_fund,
+                                to_fund, amount, actor,
+                                "Transfer from the allocation view")
 
 
 def allocate_stock(

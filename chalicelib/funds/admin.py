@@ -107,6 +107,24 @@ def update_fund(
     return fund
 
 
+class RestrictedMoney(Conflict):
+    code = "restricted_money"
+    message = N_(
+        "Money in %(source)s is earmarked: it may only go to a fund with the "
+        "same purposes or fewer."
+    )
+
+
+def may_receive(source: Fund, target: Fund) -> bool:
+    """Unrestricted money may go anywhere; restricted money only to a
+    restricted fund whose purposes are among the source's."""
+    if not source.restricted:
+        return True
+    if not target.restricted:
+        return False
+    return set(target.purposes or ()) <= set(source.purposes or ())
+
+
 def transfer(
     movement_id: str,
     from_fund: str,
@@ -115,10 +133,15 @@ def transfer(
     actor: Actor,
     reason: str,
 ) -> PostResult:
-    """Move money between funds in one ledger movement (no overdraft)."""
+    """Move money between funds in one ledger movement (no overdraft);
+    restricted money stays restricted (RestrictedMoney)."""
     if from_fund == to_fund:
         raise ValidationFailed({"to_fund": N_("Choose two different funds.")})
-    get_fund(from_fund), get_fund(to_fund)
+    source, target = get_fund(from_fund), get_fund(to_fund)
+    if "cash_box" in (source.kind, target.kind):
+        raise ValidationFailed({"from_fund": N_("Choose a fund.")})
+    if not may_receive(source, target):
+        raise RestrictedMoney(source=source.name("en"))
     result = post_movement(
         movement_id,
         "transfer",

@@ -108,3 +108,15 @@ def test_finance_lists_funds_with_balances_and_names(client):
         "fund_id": "general", "names": {"nb": "general", "en": "general",
                                         "es": "general"},
         "restricted": False, "public": False, "purposes": [], "balance": 12_00}]
+
+
+def test_earmarked_money_cannot_be_transferred_to_an_unrestricted_fund(client):
+    make_fund("general", nok=0)
+    make_fund("christmas", nok=500, restricted=True, purposes={"food"})
+    body = {"from_fund": "christmas", "to_fund": "general", "amount": 100_00,
+            "reason": "needed elsewhere"}
+    response = client.post("/api/funds/transfers", body=json.dumps(body),
+                           headers=bearer("finance"))
+    assert response.status_code == 409
+    assert json_body(response)["error"]["code"] == "restricted_money"
+    assert (balance("christmas"), balance("general")) == (500_00, 0)
