@@ -1,4 +1,4 @@
-"""Demo data plus some emergency cash (the disbursements area has no demo)."""
+"""Demo data plus some more emergency cash of our own."""
 
 from __future__ import annotations
 

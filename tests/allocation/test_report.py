@@ -55,7 +55,7 @@ def test_cash_figures_equal_the_paid_disbursements_of_the_year(client, demo):
         by_purpose[item.purpose] += int(item.amount)
     sections = figures(client)
     assert {f["key"]: f["amount"] for f in sections["cash"]} == dict(by_purpose)
-    assert sections["clients"][0]["count"] == len({d.client_code for d in paid}) == 3
+    assert sections["clients"][0]["count"] == len({d.client_code for d in paid})
 
 
 def test_beds_holds_gifts_in_kind_and_hours_equal_their_records(client, demo):
