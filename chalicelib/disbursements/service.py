@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth.roles import ADMIN, FINANCE
+from chalicelib.clients import CLIENT_CODE
 from chalicelib.disbursements import settings
 from chalicelib.disbursements.models import Disbursement
 from chalicelib.disbursements.totals import total_writes
@@ -28,7 +28,6 @@ from chalicelib.funds.purposes import PURPOSES, fund_pays
 from chalicelib.funds.service import FundExhausted, Posting, post_movement
 from chalicelib.money import format_nok
 
-CLIENT_CODE = re.compile(r"^K-\d{4}-\d{3,4}$")
 METHODS = ("cash", "payment_card", "bank_transfer")
 
 

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
+from chalicelib.clients import CLIENT_CODE
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.inkind import catalogue
 from chalicelib.inkind.catalogue import get_item, location_of, quantity_of
@@ -23,7 +24,6 @@ from chalicelib.inkind.stock import (
     record_movement,
 )
 
-CLIENT_CODE = re.compile(r"^K-\d{4}-\d{3,4}$")
 # Shelters live in another area; until the lead wires a lookup, an id is
 # checked only for its shape (never a name or an address).
 SHELTER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")

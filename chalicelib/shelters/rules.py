@@ -3,7 +3,6 @@ shelter fits a search, and how a stay splits into bed-nights per month."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -19,7 +18,6 @@ SHELTER_TYPES = {
 }
 GENDERS = ("woman", "man", "trans")
 STALE_AFTER = timedelta(hours=24)
-CLIENT_CODE = re.compile(r"^K-\d{4}-\d{3,4}$")
 BAD_NUMBER = N_("Enter a whole number within the allowed range.")
 MIN_HOLD_HOURS, MAX_HOLD_HOURS, DEFAULT_HOLD_HOURS = 1, 72, 4
 

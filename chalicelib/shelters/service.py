@@ -18,6 +18,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
+from chalicelib.clients import CLIENT_CODE
 from chalicelib.db import is_condition_failure, shared_connection
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.shelters import rules
@@ -96,7 +97,7 @@ def shelter_counts(shelter: Shelter, now: datetime | None = None) -> rules.Count
 
 def validate_client_code(code: object) -> str:
     text = str(code or "").strip().upper()
-    if not rules.CLIENT_CODE.match(text):
+    if not CLIENT_CODE.match(text):
         raise ValidationFailed(
             fields={"client_code": N_("Use a client code like K-2025-031.")})
     return text

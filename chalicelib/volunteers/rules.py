@@ -3,7 +3,6 @@ time slots and who is eligible for a task."""
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -79,7 +78,6 @@ INTERPRETING_LEVELS = {"fluent", "native"}
 MAX_LANGUAGES = 5
 EVENING_FROM_HOUR = 17
 # Client codes (K-2025-031) must never reach a volunteer through a task text.
-CLIENT_CODE = re.compile(r"\bK-\d{4}-\d{2,4}\b", re.IGNORECASE)
 
 
 def cleared_until(

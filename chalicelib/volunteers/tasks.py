@@ -13,6 +13,7 @@ from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
+from chalicelib.clients import MENTIONS_CLIENT_CODE
 from chalicelib.db import is_condition_failure
 from chalicelib.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.volunteers import rules
@@ -67,7 +68,7 @@ def _check_texts(data: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]
     if len(place) < 2:
         fields["place"] = N_("Say where, in general terms (e.g. a clinic in Oslo).")
     for key, text in (("what", what), ("place", place)):
-        if rules.CLIENT_CODE.search(text):
+        if MENTIONS_CLIENT_CODE.search(text):
             fields[key] = N_("Volunteers must not see client codes: remove it.")
     starts_at = _text(data, "starts_at", 16)
     try:
