@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck messages compile check-messages package reconcile bench browser clean
+.PHONY: run test lint typecheck messages routes compile check-messages package reconcile bench browser clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,9 @@ typecheck: $(STAMP)
 
 messages: $(STAMP)
 	$(PY) -m devtools.messages extract
+
+routes: $(STAMP)
+	$(PY) -m devtools.routes
 
 check-messages: $(STAMP)
 	$(PY) -m devtools.messages check

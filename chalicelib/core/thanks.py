@@ -26,6 +26,9 @@ def register_money_givers(area: str, provider: Provider) -> None:
 
 def money_givers(year: int) -> list[ThankedGiver]:
     """Every money giver of `year` who agreed to be thanked, from every area."""
+    from chalicelib.web.lazy import load_all_areas
+
+    load_all_areas()  # providers register when their area's routes load
     givers: list[ThankedGiver] = []
     for area in sorted(_PROVIDERS):
         givers.extend(_PROVIDERS[area](year))

@@ -29,5 +29,8 @@ def add_staff_link(
 
 def staff_links(user: User) -> list[StaffLink]:
     """The links this user may follow, in a stable order."""
+    from chalicelib.web.lazy import load_all_areas
+
+    load_all_areas()  # each area adds its links when its routes load
     links = [link for link in _LINKS.values() if user.has_any(link.roles)]
     return sorted(links, key=lambda link: (link.order, link.href))

@@ -15,6 +15,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
 
@@ -141,6 +142,25 @@ def _handle(
     return response
 
 
+@dataclass(frozen=True)
+class Route:
+    kind: str
+    view: View
+    roles: tuple[str, ...] | None
+    csrf: bool
+    languages: tuple[str, ...]
+
+
+# (path, method) -> Route, filled as area modules are imported; the lazy
+# dispatcher (web/lazy.py) serves from it.
+ROUTE_TABLE: dict[tuple[str, str], Route] = {}
+
+
+def dispatch(request: Any, route: Route, kwargs: dict[str, Any]) -> Response:
+    ctx = RequestContext(request, route.kind, route.languages)
+    return _handle(ctx, route.view, route.roles, route.csrf, kwargs)
+
+
 def _route(
     kind: str,
     bp: Blueprint,
@@ -153,10 +173,13 @@ def _route(
     langs = languages or (PUBLIC_LANGUAGES if roles is None else STAFF_LANGUAGES)
 
     def decorate(view: View) -> View:
+        route = Route(kind, view, roles, csrf, langs)
+        for method in methods or ["GET"]:
+            ROUTE_TABLE[(path, method.upper())] = route
+
         @functools.wraps(view)
         def handler(**kwargs: Any) -> Response:
-            ctx = RequestContext(bp.current_request, kind, langs)
-            return _handle(ctx, view, roles, csrf, kwargs)
+            return dispatch(bp.current_request, route, kwargs)
 
         bp.route(path, methods=methods or ["GET"], content_types=CONTENT_TYPES)(handler)
         return view

@@ -29,6 +29,7 @@ def test_the_deployment_zip_holds_templates_stylesheet_and_translations(package_
     assert "templates/static/app.css" in names
     assert "chalicelib/web/locale/nb/LC_MESSAGES/messages.mo" in names
     assert "chalicelib/web/locale/es/LC_MESSAGES/messages.mo" in names
+    assert "chalicelib/web/routes.json" in names  # the lazily registered routes
     assert not any(name.startswith("tests/") or name.startswith("devtools/")
                    for name in names)
 
