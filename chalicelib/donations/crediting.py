@@ -10,13 +10,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import SYSTEM, Actor, entry_write
-from chalicelib.db import is_condition_failure, shared_connection
+from chalicelib.db import is_condition_failure, transaction
 from chalicelib.donations.models import Campaign, Donation, StripeEvent
 from chalicelib.funds.service import Posting, post_movement
 
@@ -63,7 +62,7 @@ def event_record(event: dict[str, Any]) -> Write:
 def transact(writes: list[Write]) -> None:
     """Writes that move no money, in one transaction; Retry on a lost race."""
     try:
-        with TransactWrite(connection=_connection()) as tx:
+        with transaction() as tx:
             for write in writes:
                 write(tx)
     except TransactWriteError as error:
@@ -71,9 +70,6 @@ def transact(writes: list[Write]) -> None:
             raise Retry() from None
         raise
 
-
-def _connection() -> Connection:
-    return shared_connection()
 
 
 def load_donation(key: str) -> Donation:

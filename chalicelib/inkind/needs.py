@@ -8,10 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor
-from chalicelib.db import is_condition_failure
+from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.inkind import catalogue, stock
 from chalicelib.inkind.models import Need, Pledge, YearTotal
@@ -134,7 +133,7 @@ def make_pledge(pledge_id: str, need_id: str, data: PledgeInput) -> tuple[Pledge
         created_at=datetime.now(UTC),
     )
     try:
-        with TransactWrite(connection=stock._connection()) as tx:
+        with transaction() as tx:
             tx.save(pledge, condition=Pledge.pledge_id.does_not_exist())
             tx.update(
                 Need(need_id),
@@ -201,7 +200,7 @@ def cancel_pledge(pledge_id: str) -> None:
         raise PledgeClosed()
     outstanding = int(pledge.quantity) - int(pledge.received)
     try:
-        with TransactWrite(connection=stock._connection()) as tx:
+        with transaction() as tx:
             tx.update(
                 Pledge(pledge_id),
                 actions=[Pledge.status.set("cancelled")],

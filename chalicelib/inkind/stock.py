@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor
-from chalicelib.db import is_condition_failure, shared_connection
+from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict
 from chalicelib.inkind.models import Item, Stock, StockMovement, YearTotal
 
@@ -47,9 +46,6 @@ class MovementResult:
 def _token(movement_id: str) -> str:
     return hashlib.sha256(movement_id.encode()).hexdigest()[:36]
 
-
-def _connection() -> Connection:
-    return shared_connection()
 
 
 def record_movement(
@@ -81,9 +77,7 @@ def record_movement(
 def _transact(
     movement: StockMovement, lines: list[Line], extra_writes: list[ExtraWrite]
 ) -> None:
-    with TransactWrite(
-        connection=_connection(),
-        client_request_token=_token(movement.movement_id),
+    with transaction(client_request_token=_token(movement.movement_id),
     ) as tx:
         tx.save(movement, condition=StockMovement.movement_id.does_not_exist())
         for line in _merged(lines):

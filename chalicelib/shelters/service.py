@@ -13,13 +13,11 @@ import secrets
 import time
 from datetime import UTC, datetime, timedelta
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.clients import CLIENT_CODE
-from chalicelib.db import is_condition_failure, shared_connection
+from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.shelters import rules
 from chalicelib.shelters.models import BedNights, Hold, Shelter, Stay
@@ -66,9 +64,6 @@ class BedsBusy(Conflict):
     code = "beds_busy"
     message = N_("Many changes at once on this shelter. Please try again.")
 
-
-def _connection() -> Connection:
-    return shared_connection()
 
 
 def _now(now: datetime | None) -> datetime:
@@ -167,7 +162,7 @@ def place_hold(shelter_id: str, client_code: str, hours: int, actor: Actor, *,
                     created_at=moment, expires_at=expires, created_by=actor.user_id)
         active[hold_id] = int(expires.timestamp())
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with transaction() as tx:
                 tx.save(hold, condition=Hold.hold_id.does_not_exist())
                 tx.update(shelter, actions=[Shelter.holds.set(active)])
         except TransactWriteError as error:
@@ -197,7 +192,7 @@ def release_hold(hold_id: str, actor: Actor, now: datetime | None = None) -> Hol
         active = rules.active_holds(holds_map(shelter), _now(now))
         active.pop(hold_id, None)
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with transaction() as tx:
                 tx.update(hold, actions=[Hold.status.set("released")],
                           condition=Hold.status == "active")
                 tx.update(shelter, actions=[Shelter.holds.set(active)])
@@ -237,7 +232,7 @@ def check_in(hold_id: str, actor: Actor, now: datetime | None = None) -> Stay:
                     client_code=hold.client_code, hold_id=hold_id,
                     started_at=moment, active_shelter=shelter.shelter_id)
         try:
-            with TransactWrite(connection=_connection()) as tx:
+            with transaction() as tx:
                 tx.save(stay, condition=Stay.stay_id.does_not_exist())
                 tx.update(hold, actions=[Hold.status.set("checked_in"),
                                          Hold.stay_id.set(stay.stay_id)],
@@ -265,7 +260,7 @@ def check_out(stay_id: str, actor: Actor, now: datetime | None = None) -> Stay:
     shelter = get_shelter(stay.shelter_id)
     months = rules.nights_by_month(stay.started_at.date(), moment.date())
     try:
-        with TransactWrite(connection=_connection()) as tx:
+        with transaction() as tx:
             tx.update(stay, actions=[
                 Stay.ended_at.set(moment), Stay.nights.set(sum(months.values())),
                 Stay.active_shelter.remove()], condition=Stay.ended_at.does_not_exist())

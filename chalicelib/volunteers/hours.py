@@ -10,10 +10,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
-from chalicelib.db import is_condition_failure
+from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, ValidationFailed
 from chalicelib.volunteers.models import (
     HoursEntry,
@@ -23,7 +22,6 @@ from chalicelib.volunteers.models import (
     VolunteerTotal,
 )
 from chalicelib.volunteers.service import (
-    connection,
     email_hash,
     get_volunteer,
     update_volunteer,
@@ -81,7 +79,7 @@ def log_hours(task: Task, data: dict[str, Any], actor: Actor) -> bool:
     )
     token = hashlib.sha256(f"{volunteer_id}#{entry.entry_id}".encode()).hexdigest()[:36]
     try:
-        with TransactWrite(connection=connection(), client_request_token=token) as tx:
+        with transaction(client_request_token=token) as tx:
             tx.save(entry, condition=HoursEntry.entry_id.does_not_exist())
             for scope in ("all", f"volunteer#{volunteer_id}"):
                 for period in (worked_on[:4], worked_on[:7]):

@@ -11,14 +11,12 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth import ratelimit
 from chalicelib.core.mail import send_email
-from chalicelib.db import is_condition_failure, shared_connection
+from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.volunteers import rules
 from chalicelib.volunteers.models import Volunteer, VolunteerEmail, VolunteerMatch
@@ -54,9 +52,6 @@ class NotLinked(Forbidden):
     code = "not_linked"
     message = N_("Your login is not linked to a volunteer yet.")
 
-
-def connection() -> Connection:
-    return shared_connection()
 
 
 def email_hash(email: str) -> str:
@@ -182,7 +177,7 @@ def _write(
         f"{volunteer.volunteer_id}#{volunteer.version}".encode()
     ).hexdigest()[:36]
     try:
-        with TransactWrite(connection=connection(), client_request_token=token) as tx:
+        with transaction(client_request_token=token) as tx:
             tx.save(volunteer, condition=condition)
             for item in extra or []:
                 tx.save(

@@ -10,17 +10,15 @@ from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.clients import MENTIONS_CLIENT_CODE
-from chalicelib.db import is_condition_failure
+from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.volunteers import rules
 from chalicelib.volunteers.models import Task, Volunteer, VolunteerTotal
 from chalicelib.volunteers.service import (
     candidates,
-    connection,
     get_volunteer,
     today,
 )
@@ -117,7 +115,7 @@ def create_task(data: dict[str, Any], actor: Actor, task_id: str | None = None) 
         **_check_task(data),
     )
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with transaction() as tx:
             tx.save(task, condition=Task.task_id.does_not_exist())
             tx.update(_open_counter(), actions=[VolunteerTotal.value.add(1)])
     except TransactWriteError as error:
@@ -189,7 +187,7 @@ def assign(task_id: str, volunteer_id: str, actor: Actor) -> Task:
         raise TaskTaken()
     _check_assignable(task, volunteer)
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with transaction() as tx:
             tx.update(
                 task,
                 actions=[
@@ -245,7 +243,7 @@ def decline(task_id: str, volunteer_id: str, actor: Actor) -> Task:
 def _answer(task: Task, volunteer_id: str, actions: list, counter: int) -> None:
     condition = (Task.status == "assigned") & (Task.volunteer_id == volunteer_id)
     try:
-        with TransactWrite(connection=connection()) as tx:
+        with transaction() as tx:
             tx.update(task, actions=actions, condition=condition)
             if counter:
                 tx.update(_open_counter(), actions=[VolunteerTotal.value.add(counter)])
