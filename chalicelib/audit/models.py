@@ -1,10 +1,9 @@
 from pynamodb.attributes import UnicodeAttribute
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
-class AuditEntry(Model):
+class AuditEntry(BaseModel):
     """One append-only line: who did what to which record, never the data."""
 
     class Meta(BaseMeta):

@@ -4,12 +4,11 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UnicodeSetAttribute,
 )
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
-class LocalUser(Model):
+class LocalUser(BaseModel):
     """A user of the local identity provider (the `local` stage only)."""
 
     class Meta(BaseMeta):
@@ -22,7 +21,7 @@ class LocalUser(Model):
     roles = UnicodeSetAttribute()
 
 
-class RevokedSession(Model):
+class RevokedSession(BaseModel):
     """A session ended by logout; kept until the token would have expired."""
 
     class Meta(BaseMeta):
@@ -32,7 +31,7 @@ class RevokedSession(Model):
     expires = TTLAttribute()
 
 
-class RateCounter(Model):
+class RateCounter(BaseModel):
     """A counter per key and time window (login failures, checkout attempts)."""
 
     class Meta(BaseMeta):

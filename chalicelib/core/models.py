@@ -1,10 +1,9 @@
 from pynamodb.attributes import TTLAttribute, UnicodeAttribute, UTCDateTimeAttribute
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
-class OutboxMessage(Model):
+class OutboxMessage(BaseModel):
     """An email kept instead of sent (local and test stages only)."""
 
     class Meta(BaseMeta):

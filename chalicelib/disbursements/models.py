@@ -5,9 +5,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
 class ByClient(GlobalSecondaryIndex):
@@ -30,7 +29,7 @@ class Pending(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
-class Disbursement(Model):
+class Disbursement(BaseModel):
     """Emergency money paid to a client, known only by a pseudonymous code."""
 
     class Meta(BaseMeta):
@@ -64,7 +63,7 @@ class Disbursement(Model):
         return str(self.cash_box_id or self.fund_id)
 
 
-class DisbursementTotal(Model):
+class DisbursementTotal(BaseModel):
     """Paid disbursements summed per month, purpose and fund, kept up to date
     in the paying transaction so reports never read the history.
     key: "<YYYY-MM>#all", "#purpose#<p>", "#fund#<f>", "#fund#<f>#purpose#<p>"."""
@@ -78,7 +77,7 @@ class DisbursementTotal(Model):
     payments = NumberAttribute(default=0)
 
 
-class CashCount(Model):
+class CashCount(BaseModel):
     """A count of an office's cash box: counted against expected."""
 
     class Meta(BaseMeta):
@@ -93,7 +92,7 @@ class CashCount(Model):
     note = UnicodeAttribute(null=True)
 
 
-class Bridging(Model):
+class Bridging(BaseModel):
     """The date the welfare office (NAV) is expected to pay a client."""
 
     class Meta(BaseMeta):

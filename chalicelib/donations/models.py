@@ -6,9 +6,8 @@ from pynamodb.attributes import (
     UnicodeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
 class ByMonth(GlobalSecondaryIndex):
@@ -33,7 +32,7 @@ class ByDispute(GlobalSecondaryIndex):
     disputed_at = UnicodeAttribute(range_key=True)
 
 
-class Donation(Model):
+class Donation(BaseModel):
     """One payment by a donor, keyed by what Stripe's events share: the
     payment intent (`pi_...`), else the invoice (`in_...`). Refunds and
     disputes that arrive before the payment wait on the same record."""
@@ -73,7 +72,7 @@ class Donation(Model):
         return int(self.amount) - int(self.refunded)
 
 
-class Campaign(Model):
+class Campaign(BaseModel):
     """An appeal with a goal, dates and a fund; totals kept by each credit."""
 
     class Meta(BaseMeta):
@@ -96,7 +95,7 @@ class Campaign(Model):
         return str(names.get(lang) or names.get("en") or self.campaign_id)
 
 
-class MonthlyGift(Model):
+class MonthlyGift(BaseModel):
     """A monthly donation agreement (a Stripe subscription)."""
 
     class Meta(BaseMeta):
@@ -111,7 +110,7 @@ class MonthlyGift(Model):
     ended_at = UnicodeAttribute(null=True)
 
 
-class StripeEvent(Model):
+class StripeEvent(BaseModel):
     """A webhook event already handled; written with its effects."""
 
     class Meta(BaseMeta):

@@ -7,12 +7,11 @@ from pynamodb.attributes import (
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
 )
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
-class Fund(Model):
+class Fund(BaseModel):
     """Where money belongs. `balance` (øre) changes only with a ledger entry,
     in the same transaction."""
 
@@ -43,7 +42,7 @@ class Fund(Model):
         )
 
 
-class LedgerEntry(Model):
+class LedgerEntry(BaseModel):
     """One immutable line of a fund's ledger; newest last in `entry_id` order."""
 
     class Meta(BaseMeta):
@@ -61,7 +60,7 @@ class LedgerEntry(Model):
     memo = UnicodeAttribute(null=True)
 
 
-class Movement(Model):
+class Movement(BaseModel):
     """One money movement (one or more entries); its id makes posting idempotent."""
 
     class Meta(BaseMeta):
@@ -73,7 +72,7 @@ class Movement(Model):
     entries: ListAttribute = ListAttribute(default=list)  # [{"fund_id", "amount"}]
 
 
-class FundMonth(Model):
+class FundMonth(BaseModel):
     """Income and spending of a fund in one month, kept up to date by every
     posting so that views never read the history."""
 

@@ -5,9 +5,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
 class GiftsByYear(GlobalSecondaryIndex):
@@ -19,7 +18,7 @@ class GiftsByYear(GlobalSecondaryIndex):
     gift_key = UnicodeAttribute(range_key=True)
 
 
-class Gift(Model):
+class Gift(BaseModel):
     """A gift that arrived outside the web page (bank transfer, Vipps). Its key
     is channel + the bank's or Vipps' reference, so a reference is never
     recorded twice."""
@@ -44,7 +43,7 @@ class Gift(Model):
     by_year = GiftsByYear()
 
 
-class GiftImport(Model):
+class GiftImport(BaseModel):
     """A previewed CSV file: nothing is posted until it is confirmed."""
 
     class Meta(BaseMeta):

@@ -13,16 +13,15 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
 def _names(value: Any) -> dict:
     return value.as_dict() if hasattr(value, "as_dict") else dict(value or {})
 
 
-class Item(Model):
+class Item(BaseModel):
     """A catalogue item (a hygiene pack, a ticket) or a kit of items."""
 
     class Meta(BaseMeta):
@@ -43,7 +42,7 @@ class Item(Model):
         return str(names.get(lang) or names.get("en") or self.item_id)
 
 
-class Need(Model):
+class Need(BaseModel):
     """A published need; `pledged` and `received` are maintained totals."""
 
     class Meta(BaseMeta):
@@ -73,7 +72,7 @@ class PledgesByStatus(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
-class Pledge(Model):
+class Pledge(BaseModel):
     """A giver's promise to bring `quantity` of a need's item."""
 
     class Meta(BaseMeta):
@@ -102,7 +101,7 @@ class MovementsByKindYear(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
-class StockMovement(Model):
+class StockMovement(BaseModel):
     """One immutable stock movement; its lines change Stock rows by `delta`."""
 
     class Meta(BaseMeta):
@@ -127,7 +126,7 @@ class StockMovement(Model):
     by_kind_year = MovementsByKindYear()
 
 
-class Stock(Model):
+class Stock(BaseModel):
     """How many units of an item lie at a location; never below zero."""
 
     class Meta(BaseMeta):
@@ -138,7 +137,7 @@ class Stock(Model):
     quantity = NumberAttribute(default=0)
 
 
-class YearTotal(Model):
+class YearTotal(BaseModel):
     """Received and distributed units of an item in a year (public aggregates)."""
 
     class Meta(BaseMeta):

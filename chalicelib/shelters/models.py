@@ -12,12 +12,11 @@ from pynamodb.attributes import (
     VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
-class Shelter(Model):
+class Shelter(BaseModel):
     """One shelter and its live bed state. `holds` maps each active hold id
     to its expiry (epoch seconds); expired entries are ignored when read and
     pruned on the next write. Every write of counts or holds bumps `version`
@@ -50,7 +49,7 @@ class Shelter(Model):
     version = VersionAttribute()
 
 
-class ShelterSecret(Model):
+class ShelterSecret(BaseModel):
     """The confidential part of a shelter: never loaded for board or search."""
 
     class Meta(BaseMeta):
@@ -61,7 +60,7 @@ class ShelterSecret(Model):
     contact = UnicodeAttribute(default="")
 
 
-class Hold(Model):
+class Hold(BaseModel):
     """One bed held for a client code until `expires_at`. Its stored status
     stays `active` after expiry: expiry is a fact of time, read as such."""
 
@@ -98,7 +97,7 @@ class ActiveStayIndex(GlobalSecondaryIndex):
     started_at = UTCDateTimeAttribute(range_key=True)
 
 
-class Stay(Model):
+class Stay(BaseModel):
     """A client's stay in a shelter, from check-in to checkout."""
 
     class Meta(BaseMeta):
@@ -116,7 +115,7 @@ class Stay(Model):
     active_by_shelter = ActiveStayIndex()
 
 
-class BedNights(Model):
+class BedNights(BaseModel):
     """Bed-nights of one year, one item per shelter or type and month, added
     to at each checkout: `key` is `shelter#<id>#<YYYY-MM>` or `type#<kind>#...`."""
 

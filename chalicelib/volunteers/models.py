@@ -11,9 +11,8 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
-from pynamodb.models import Model
 
-from chalicelib.db import BaseMeta, table_name
+from chalicelib.db import BaseMeta, BaseModel, table_name
 
 
 class ByUser(GlobalSecondaryIndex):
@@ -24,7 +23,7 @@ class ByUser(GlobalSecondaryIndex):
     user_id = UnicodeAttribute(hash_key=True)
 
 
-class Volunteer(Model):
+class Volunteer(BaseModel):
     """One volunteer. Clearance is dates only, never a certificate's contents.
     `version` guards every change (optimistic locking)."""
 
@@ -52,7 +51,7 @@ class Volunteer(Model):
     anonymised = BooleanAttribute(default=False)
 
 
-class VolunteerEmail(Model):
+class VolunteerEmail(BaseModel):
     """One sign-up per email: the key is a SHA-256 of the normalised address."""
 
     class Meta(BaseMeta):
@@ -62,7 +61,7 @@ class VolunteerEmail(Model):
     volunteer_id = UnicodeAttribute()
 
 
-class VolunteerMatch(Model):
+class VolunteerMatch(BaseModel):
     """A copy of what matching needs, one row per (language, skill) pair of a
     volunteer plus wildcard rows ("es#*", "*#driving", "*#*"), so the eligible
     list is one Query whatever the number of volunteers."""
@@ -89,7 +88,7 @@ class ByVolunteer(GlobalSecondaryIndex):
     starts_at = UnicodeAttribute(range_key=True)
 
 
-class Task(Model):
+class Task(BaseModel):
     """A task; places in general terms only (never a shelter or an address)."""
 
     class Meta(BaseMeta):
@@ -112,7 +111,7 @@ class Task(Model):
     created_by = UnicodeAttribute()
 
 
-class HoursEntry(Model):
+class HoursEntry(BaseModel):
     """Hours on one task; the entry id makes logging idempotent."""
 
     class Meta(BaseMeta):
@@ -127,7 +126,7 @@ class HoursEntry(Model):
     created_at = UTCDateTimeAttribute()
 
 
-class VolunteerTotal(Model):
+class VolunteerTotal(BaseModel):
     """Maintained totals: ("all"|"volunteer#<id>", "2026"|"2026-11") minutes,
     and ("tasks", "open-unassigned") count."""
 
