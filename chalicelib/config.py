@@ -80,14 +80,18 @@ def _load() -> Settings:
     if stage not in STAGES:
         raise ConfigError(f"STAGE must be one of {', '.join(STAGES)}, got {stage!r}")
     prod = stage == "prod"
+    from_store = bool(env_str("SECRETS_PATH", ""))
     issuer = env_str("AUTH_ISSUER", "http://127.0.0.1/local-idp", required=prod)
     settings = Settings(
         stage=stage,
         table_prefix=env_str("TABLE_PREFIX", f"ngo-{stage}"),
         aws_region=env_str("AWS_DEFAULT_REGION", "eu-north-1"),
         dynamodb_host=env_str("DYNAMODB_HOST", ""),
-        # Local stages get a random key per process; prod must be given one.
-        secret_key=env_str("SECRET_KEY", secrets.token_hex(32), required=prod),
+        # Local stages get a random key per process; prod reads it from the
+        # parameter store (chalicelib/core/secrets.py) or, without
+        # SECRETS_PATH, must be given one.
+        secret_key=env_str("SECRET_KEY", secrets.token_hex(32),
+                           required=prod and not from_store),
         auth_issuer=issuer,
         auth_audience=env_str("AUTH_AUDIENCE", "ngo-platform", required=prod),
         cognito_jwks_url=env_str(
@@ -100,7 +104,7 @@ def _load() -> Settings:
     )
     if prod and settings.dynamodb_host:
         raise ConfigError("DYNAMODB_HOST must not be set in the prod stage")
-    if prod and len(settings.secret_key) < 32:
+    if prod and not from_store and len(settings.secret_key) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters")
     return settings
 

@@ -14,6 +14,7 @@ from urllib.parse import quote
 
 from chalicelib.auth.ratelimit import check_and_hit
 from chalicelib.config import get_settings
+from chalicelib.core.secrets import get_secret
 from chalicelib.donations.service import DonationRequest, PaymentsNotConfigured
 from chalicelib.donations.settings import donation_settings
 from chalicelib.errors import N_, ValidationFailed
@@ -71,7 +72,8 @@ def create_stripe_session(request: DonationRequest) -> str:
 
     settings = donation_settings()
     extra: Any = {"api": settings.stripe_api_base} if settings.stripe_api_base else {}
-    client = stripe.StripeClient(settings.stripe_secret_key, base_addresses=extra,
+    api_key = get_secret("stripe-secret-key", settings.stripe_secret_key)
+    client = stripe.StripeClient(api_key, base_addresses=extra,
                                  max_network_retries=2)
     session = client.v1.checkout.sessions.create(
         params=session_params(request),  # type: ignore[arg-type]
@@ -102,7 +104,7 @@ def verify_captcha(token: str, client_ip: str) -> bool:
 # --- the built-in test checkout (local stages without a Stripe key) --------
 
 def _mac(payload: bytes) -> str:
-    key = get_settings().secret_key.encode()
+    key = get_secret("secret-key", get_settings().secret_key).encode()
     return hmac.new(key, payload, hashlib.sha256).hexdigest()
 
 

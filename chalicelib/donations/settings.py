@@ -12,8 +12,9 @@ LOCAL_WEBHOOK_SECRET = "whsec_local_test_mode"  # noqa: S105 - local stage only
 
 @dataclass(frozen=True)
 class DonationSettings:
-    stripe_secret_key: str
+    stripe_secret_key: str  # local stages; prod reads core.secrets (SECRETS_PATH)
     stripe_webhook_secret: str
+    secrets_in_store: bool  # SECRETS_PATH is set: Stripe's keys are in the store
     stripe_api_base: str  # empty: Stripe's own API; set in tests (local server)
     min_nok: int
     max_nok: int
@@ -29,7 +30,7 @@ class DonationSettings:
 
     @property
     def stripe_configured(self) -> bool:
-        return bool(self.stripe_secret_key)
+        return bool(self.stripe_secret_key) or self.secrets_in_store
 
 
 def _load() -> DonationSettings:
@@ -38,15 +39,17 @@ def _load() -> DonationSettings:
     maximum = env_int("DONATION_MAX_NOK", 100_000, minimum=1)
     if maximum < minimum:
         raise ConfigError("DONATION_MAX_NOK must be at least DONATION_MIN_NOK")
+    in_store = bool(env_str("SECRETS_PATH", ""))
     secret_key = env_str("STRIPE_SECRET_KEY", "")
     webhook_secret = env_str(
         "STRIPE_WEBHOOK_SECRET",
         LOCAL_WEBHOOK_SECRET if local else "",
-        required=bool(secret_key) and not local,
+        required=bool(secret_key) and not local and not in_store,
     )
     return DonationSettings(
         stripe_secret_key=secret_key,
         stripe_webhook_secret=webhook_secret,
+        secrets_in_store=in_store,
         stripe_api_base=env_str("STRIPE_API_BASE", ""),
         min_nok=minimum,
         max_nok=maximum,
@@ -66,6 +69,7 @@ def _load() -> DonationSettings:
         # Never in prod: it credits gifts nobody paid.
         test_checkout_allowed=local
         and not secret_key
+        and not in_store
         and env_bool("DONATION_TEST_CHECKOUT", True),
     )
 

@@ -33,7 +33,10 @@ def verify(raw_body: bytes, signature: str) -> dict[str, Any]:
 
     import stripe
 
-    secret = donation_settings().stripe_webhook_secret
+    from chalicelib.core.secrets import get_secret
+
+    local_secret = donation_settings().stripe_webhook_secret
+    secret = get_secret("stripe-webhook-secret", local_secret)
     if not secret or not signature:
         raise BadSignature()
     try:

@@ -155,11 +155,13 @@ class RequestContext:
         return f"{path}?{urlencode(query)}" if query else path
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
+        token = context.pop("csrf_token", None)
+        token = self.csrf_token if token is None else token
         body = render(
             template,
             self.lang,
             user=self.user,
-            csrf_token=self.csrf_token,
+            csrf_token=token,
             request_path=self.path,
             languages=self.languages,
             language_names=i18n.LANGUAGE_NAMES,

@@ -6,10 +6,11 @@ import hashlib
 import hmac
 
 from chalicelib.config import get_settings
+from chalicelib.core.secrets import get_secret
 
 
 def token_for(session_key: str) -> str:
-    key = get_settings().secret_key.encode()
+    key = get_secret("secret-key", get_settings().secret_key).encode()
     return hmac.new(key, f"csrf:{session_key}".encode(), hashlib.sha256).hexdigest()
 
 

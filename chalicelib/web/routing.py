@@ -22,6 +22,7 @@ from urllib.parse import quote
 from chalice import Blueprint, Response
 
 from chalicelib.auth import service as auth
+from chalicelib.core.secrets import SecretMissing
 from chalicelib.errors import (
     N_,
     CsrfFailed,
@@ -78,12 +79,19 @@ def _error_response(ctx: RequestContext, error: DomainError) -> Response:
         response = ctx.json_response({"error": body}, status=error.status)
         if isinstance(error, Unauthenticated):
             response.headers["WWW-Authenticate"] = "Bearer"
-        return response
-    if isinstance(error, Unauthenticated) and ctx.method == "GET":
+    elif isinstance(error, Unauthenticated) and ctx.method == "GET":
         return ctx.redirect(f"/auth/login?next={quote(ctx.path)}", status=302)
-    return ctx.render(
-        "error.html", status=error.status, message=message, code=error.code
-    )
+    else:
+        # Without its secret a page cannot sign a form: its error page has none.
+        missing = isinstance(error, SecretMissing)
+        response = ctx.render(
+            "error.html", status=error.status, message=message, code=error.code,
+            **({"csrf_token": ""} if missing else {}),
+        )
+    retry_after = getattr(error, "retry_after", None)
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def _unexpected(ctx: RequestContext, view: View) -> Response:
