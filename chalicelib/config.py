@@ -65,6 +65,7 @@ class Settings:
     cognito_client_id: str
     demo_password: str
     session_hours: int
+    mail_from: str  # the default sender (SES-verified in prod)
 
     @property
     def is_local(self) -> bool:
@@ -90,7 +91,7 @@ def _load() -> Settings:
         # Local stages get a random key per process; prod reads it from the
         # parameter store (chalicelib/core/secrets.py) or, without
         # SECRETS_PATH, must be given one.
-        secret_key=env_str("SECRET_KEY", secrets.token_hex(32),
+        secret_key=env_str("SECRET_KEY", "" if prod else secrets.token_hex(32),
                            required=prod and not from_store),
         auth_issuer=issuer,
         auth_audience=env_str("AUTH_AUDIENCE", "ngo-platform", required=prod),
@@ -101,9 +102,13 @@ def _load() -> Settings:
         cognito_client_id=env_str("COGNITO_CLIENT_ID", "", required=prod),
         demo_password=env_str("DEMO_PASSWORD", ""),
         session_hours=env_int("SESSION_HOURS", 8, minimum=1),
+        mail_from=env_str("MAIL_FROM", "noreply@example.org", required=prod),
     )
     if prod and settings.dynamodb_host:
         raise ConfigError("DYNAMODB_HOST must not be set in the prod stage")
+    if "@" not in settings.mail_from:
+        raise ConfigError(f"MAIL_FROM must be an email address, got "
+                          f"{settings.mail_from!r}")
     if prod and not from_store and len(settings.secret_key) < 32:
         raise ConfigError("SECRET_KEY must be at least 32 characters")
     return settings

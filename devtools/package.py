@@ -32,7 +32,7 @@ PACKAGING_ENV = {
     "SECRET_KEY": "packaging-only-" + "x" * 32,
     "AUTH_ISSUER": "https://cognito-idp.eu-north-1.amazonaws.com/packaging",
     "AUTH_AUDIENCE": "packaging", "COGNITO_DOMAIN": "https://packaging.invalid",
-    "COGNITO_CLIENT_ID": "packaging",
+    "COGNITO_CLIENT_ID": "packaging", "MAIL_FROM": "packaging@packaging.invalid",
 }
 
 

@@ -64,7 +64,7 @@ def _load() -> DonationSettings:
         public_base_url=env_str(
             "PUBLIC_BASE_URL", "http://127.0.0.1:8000", required=not local
         ).rstrip("/"),
-        email_from=env_str("EMAIL_FROM", "gaver@example.org"),
+        email_from=env_str("EMAIL_FROM", get_settings().mail_from),
         organisation=env_str("ORGANISATION_NAME", "Hjelpesenteret mot menneskehandel"),
         # Never in prod: it credits gifts nobody paid.
         test_checkout_allowed=local

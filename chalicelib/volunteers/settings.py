@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-from chalicelib.config import env_int, env_str
+from chalicelib.config import env_int, env_str, get_settings
 
 
 @dataclass(frozen=True)
@@ -24,5 +24,5 @@ def volunteer_settings() -> VolunteerSettings:
             "VOLUNTEER_SIGNUP_WINDOW_SECONDS", 3600, minimum=60
         ),
         clearance_warning_days=env_int("VOLUNTEER_CLEARANCE_WARNING_DAYS", 30),
-        mail_from=env_str("VOLUNTEER_MAIL_FROM", "frivillig@example.org"),
+        mail_from=env_str("VOLUNTEER_MAIL_FROM", get_settings().mail_from),
     )

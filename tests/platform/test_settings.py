@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 @pytest.fixture
 def environ(monkeypatch):
     for name in ("STAGE", "SECRET_KEY", "AUTH_ISSUER", "COGNITO_DOMAIN",
-                 "COGNITO_CLIENT_ID", "SESSION_HOURS", "DYNAMODB_HOST"):
+                 "COGNITO_CLIENT_ID", "SESSION_HOURS", "DYNAMODB_HOST",
+                 "SECRETS_PATH", "MAIL_FROM"):
         monkeypatch.delenv(name, raising=False)
     return monkeypatch
 
@@ -55,3 +56,25 @@ def test_the_app_refuses_to_start_with_a_bad_variable():
                             capture_output=True, text=True)
     assert result.returncode != 0
     assert "must be set" in result.stderr
+
+
+def _prod(environ):
+    environ.setenv("STAGE", "prod")
+    environ.setenv("AUTH_ISSUER", "https://issuer")
+    environ.setenv("COGNITO_DOMAIN", "https://login")
+    environ.setenv("COGNITO_CLIENT_ID", "abc")
+    environ.setenv("SECRETS_PATH", "/ngo-prod/secrets")
+
+
+def test_prod_without_a_mail_sender_names_mail_from(environ):
+    _prod(environ)
+    environ.delenv("MAIL_FROM", raising=False)
+    with pytest.raises(ConfigError, match="MAIL_FROM must be set"):
+        _load()
+
+
+def test_prod_with_secrets_in_the_store_needs_no_secret_key_variable(environ):
+    _prod(environ)
+    environ.setenv("MAIL_FROM", "gaver@helpcentre.no")
+    settings = _load()
+    assert settings.mail_from == "gaver@helpcentre.no" and not settings.secret_key
