@@ -6,7 +6,8 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck messages routes compile check-messages package reconcile bench browser clean
+.PHONY: run test lint typecheck messages routes compile check-messages package reconcile bench browser clean \
+	deploy secrets admin
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -46,8 +47,22 @@ test: compile browser lint typecheck check-messages
 package: compile
 	$(PY) -m devtools.package
 
+# Against a deployed stack: make reconcile STAGE=prod STACK=<stack>
 reconcile: compile
 	$(PY) -m devtools.reconcile
+
+# make deploy STAGE=prod STACK=... DEPLOY_BUCKET=... MAIL_FROM=... OPERATOR_EMAIL=...
+# (every setting: docs/operations.md); checks them all before uploading anything.
+deploy: compile
+	$(PY) -m devtools.deploy
+
+# make secrets STACK=...: asks for the secrets and stores them in Parameter Store.
+secrets: $(STAMP)
+	$(PY) -m devtools.secrets
+
+# make admin EMAIL=... STACK=...: the first administrator (Cognito user + admin group).
+admin: $(STAMP)
+	$(PY) -m devtools.admin
 
 bench: compile
 	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done

@@ -75,7 +75,7 @@ def table_resource(model: Any) -> dict[str, Any]:
     global_indexes, local_indexes, index_keys = _indexes(model)
     names = sorted({hash_key, range_key, *index_keys} - {None})
     properties: dict[str, Any] = {
-        "TableName": {"Fn::Sub": "${TablePrefix}-" + _suffix(model)},
+        "TableName": {"Fn::Sub": "${AWS::StackName}-" + _suffix(model)},
         "BillingMode": "PAY_PER_REQUEST",
         "AttributeDefinitions": [
             {
@@ -151,7 +151,128 @@ def merged_template() -> dict[str, Any]:
         arns.append({"Fn::Sub": "${" + name + ".Arn}/index/*"})
     policy = template["Resources"]["TablesAccessPolicy"]["Properties"]["PolicyDocument"]
     policy["Statement"][0]["Resource"] = arns
+    for name in sorted(tables):
+        template["Resources"]["AlarmThrottles" + name] = table_throttle_alarm(name)
     return template
+
+
+def _alarm(name: str, description: str, metrics: list[dict[str, Any]]) -> dict:
+    topic = {"Ref": "AlarmTopic"}
+    return {
+        "Type": "AWS::CloudWatch::Alarm",
+        "Properties": {
+            "AlarmName": {"Fn::Sub": "${AWS::StackName}-" + name},
+            "AlarmDescription": description,
+            "Metrics": metrics,
+            "EvaluationPeriods": 1,
+            "Threshold": 1,
+            "ComparisonOperator": "GreaterThanOrEqualToThreshold",
+            "TreatMissingData": "notBreaching",
+            "AlarmActions": [topic],
+            "OKActions": [topic],
+        },
+    }
+
+
+def _metric(key: str, namespace: str, metric: str, dimension: tuple[str, Any]) -> dict:
+    return {
+        "Id": key,
+        "ReturnData": False,
+        "MetricStat": {
+            "Metric": {
+                "Namespace": namespace,
+                "MetricName": metric,
+                "Dimensions": [{"Name": dimension[0], "Value": dimension[1]}],
+            },
+            "Period": 300,
+            "Stat": "Sum",
+        },
+    }
+
+
+def table_throttle_alarm(table: str) -> dict[str, Any]:
+    """Read or write requests of one table throttled in the last 5 minutes."""
+    dimension = ("TableName", {"Ref": table})
+    return _alarm(
+        "throttles-" + _kebab(table),
+        "DynamoDB throttled reads or writes of this table",
+        [
+            _metric("reads", "AWS/DynamoDB", "ReadThrottleEvents", dimension),
+            _metric("writes", "AWS/DynamoDB", "WriteThrottleEvents", dimension),
+            {"Id": "total", "Expression": "reads + writes", "ReturnData": True,
+             "Label": "throttled requests"},
+        ],
+    )
+
+
+def _kebab(logical: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "-", logical).lower()
+
+
+WEB_FUNCTION = "APIHandler"
+FUNCTION_ALARMS = {
+    "Errors": "The function failed: an unhandled exception or a timeout",
+    "Throttles": "Lambda refused invocations: the concurrency is used up",
+}
+
+
+def finish_template(template: dict[str, Any]) -> dict[str, Any]:
+    """What `--merge-template` cannot express, applied to chalice's SAM output:
+
+    - every function gets a fixed name `<stack>-<name>`, its own log group with
+      the retention parameter (created before the function can log), the web
+      function's environment (the scheduled jobs need the same settings), and
+      an Errors and a Throttles alarm;
+    - the API's integrations name the web function by that fixed ARN rather
+      than `${APIHandler.Arn}`, so the function's environment may refer to the
+      API (public URL) and to the Cognito app client whose callback URL is the
+      API's URL, without a dependency cycle.
+    """
+    resources = template["Resources"]
+    web = resources[WEB_FUNCTION]["Properties"]
+    functions = [
+        name for name, r in resources.items()
+        if r["Type"] == "AWS::Serverless::Function"
+    ]
+    for name in functions:
+        function = resources[name]
+        suffix = "web" if name == WEB_FUNCTION else _kebab(name)
+        function_name = "${AWS::StackName}-" + suffix
+        props = function["Properties"]
+        props["FunctionName"] = {"Fn::Sub": function_name}
+        if name != WEB_FUNCTION:
+            variables = props.setdefault("Environment", {}).setdefault("Variables", {})
+            variables.update(web["Environment"]["Variables"])
+        log_group = name + "LogGroup"
+        resources[log_group] = {
+            "Type": "AWS::Logs::LogGroup",
+            "Properties": {
+                "LogGroupName": {"Fn::Sub": "/aws/lambda/" + function_name},
+                "RetentionInDays": {"Ref": "LogRetentionDays"},
+            },
+        }
+        function["DependsOn"] = sorted({*function.get("DependsOn", []), log_group})
+        for metric, description in FUNCTION_ALARMS.items():
+            resources[f"Alarm{metric}{name}"] = _alarm(
+                f"{metric.lower()}-{suffix}",
+                description,
+                [
+                    _metric("value", "AWS/Lambda", metric,
+                            ("FunctionName", {"Fn::Sub": function_name})),
+                    {"Id": "total", "Expression": "value", "ReturnData": True},
+                ],
+            )
+    web_arn = ("arn:${AWS::Partition}:lambda:${AWS::Region}:${AWS::AccountId}"
+               ":function:${AWS::StackName}-web")
+    api = resources["RestAPI"]["Properties"]
+    api["DefinitionBody"] = json.loads(
+        json.dumps(api["DefinitionBody"]).replace("${APIHandler.Arn}", web_arn)
+    )
+    return template
+
+
+def finish_file(path: Path) -> None:
+    path.write_text(json.dumps(finish_template(json.loads(path.read_text())), indent=2))
 
 
 if __name__ == "__main__":

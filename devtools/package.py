@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from devtools.infra import merged_template
+from devtools.infra import finish_file, merged_template
 
 ROOT = Path(__file__).resolve().parents[1]
 BUILD = ROOT / "build"
@@ -51,6 +51,7 @@ def package(output: Path = BUILD / "package") -> Path:
     chalice = Path(sys.executable).with_name("chalice")
     subprocess.run([str(chalice), "package", "--stage", "prod", "--merge-template",
                     str(merge), str(output)], cwd=ROOT, env=env, check=True)
+    finish_file(output / "sam.json")
     return output
 
 

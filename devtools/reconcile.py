@@ -1,9 +1,12 @@
 """`make reconcile`: recompute every fund balance from its ledger entries and
 print the drift per fund; exit code 1 on any drift.
 
-With DYNAMODB_HOST set it checks that database and starts nothing. Without it
-(a fresh machine) it starts the embedded moto DynamoDB, loads the demo data and
-checks that, saying so.
+With STACK set (`make reconcile STAGE=prod STACK=hjelp`) it checks that
+deployed stack's tables in real DynamoDB, with the settings of the stack's web
+function (read from Lambda: TABLE_PREFIX, region, ...; no secret is needed).
+With DYNAMODB_HOST set it checks that database and starts nothing. Without
+either (a fresh machine) it starts the embedded moto DynamoDB, loads the demo
+data and checks that, saying so.
 """
 
 from __future__ import annotations
@@ -27,8 +30,23 @@ def _start_demo_stack() -> None:
     print("No DYNAMODB_HOST set: checked the demo data in an embedded DynamoDB.")
 
 
+def _use_stack(stack: str) -> None:
+    from devtools.stack import function_environment
+
+    os.environ.update(function_environment(stack))
+    os.environ.pop("DYNAMODB_HOST", None)
+    print(f"Checking the tables of stack {stack} ({os.environ['TABLE_PREFIX']}-*).")
+
+
 def main() -> int:
-    if not os.environ.get("DYNAMODB_HOST"):
+    stack = os.environ.get("STACK", "").strip()
+    if stack:
+        _use_stack(stack)
+    elif os.environ.get("STAGE") == "prod":
+        print("STACK must be set for STAGE=prod (the stack whose tables to check)",
+              file=sys.stderr)
+        return 2
+    elif not os.environ.get("DYNAMODB_HOST"):
         _start_demo_stack()
     from chalicelib.funds.service import reconcile
     from chalicelib.money import format_nok
