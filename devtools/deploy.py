@@ -24,7 +24,7 @@ import json
 import os
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -191,19 +191,22 @@ def with_code(sam: dict[str, Any], bucket: str, key: str) -> dict[str, Any]:
     return sam
 
 
-def upload(s3: Any, settings: DeploySettings, package_dir: Path) -> str:
-    """Uploads zip and translated template; returns the template's URL."""
+def upload(s3: Any, settings: DeploySettings, package_dir: Path,
+           adjust: Callable[[dict], dict] | None = None) -> str:
+    """Uploads zip and translated template; returns the template's URL.
+    (`adjust` lets a test remove what its emulator cannot create.)"""
     zip_path = package_dir / "deployment.zip"
     digest = hashlib.sha256(zip_path.read_bytes()).hexdigest()
     code_key = f"{settings.stack}/{digest}.zip"
     s3.upload_file(str(zip_path), settings.bucket, code_key)
     sam = json.loads((package_dir / "sam.json").read_text())
-    body = json.dumps(translate(with_code(sam, settings.bucket, code_key),
-                                settings.region), indent=1).encode()
+    template = translate(with_code(sam, settings.bucket, code_key), settings.region)
+    body = json.dumps(adjust(template) if adjust else template, indent=1).encode()
     template_key = f"{settings.stack}/template-{hashlib.sha256(body).hexdigest()}.json"
     s3.put_object(Bucket=settings.bucket, Key=template_key, Body=body)
     print(f"Uploaded s3://{settings.bucket}/{code_key} and {template_key}")
-    return f"https://{settings.bucket}.s3.{settings.region}.amazonaws.com/{template_key}"
+    return (f"https://s3.{settings.region}.amazonaws.com/"
+            f"{settings.bucket}/{template_key}")
 
 
 def _stack_exists(cf: Any, stack: str) -> bool:

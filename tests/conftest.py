@@ -171,3 +171,11 @@ def screenshot(page, name: str) -> Path:
 
 __all__ = ["bearer", "browser_login", "json_body", "screenshot", "token_for",
            "DEMO_PASSWORD"]
+
+
+@pytest.fixture(scope="session")
+def package_dir(tmp_path_factory):
+    """`make package` output (zip + sam.json), built once per test session."""
+    from devtools.package import package
+
+    return package(tmp_path_factory.mktemp("package"))

@@ -8,18 +8,9 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from devtools.infra import deployed_models, fragments, logical_id, table_resource
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture(scope="module")
-def package_dir(tmp_path_factory):
-    from devtools.package import package
-
-    return package(tmp_path_factory.mktemp("package"))
 
 
 def test_the_deployment_zip_holds_templates_stylesheet_and_translations(package_dir):

@@ -1,0 +1,155 @@
+"""The packaged template (sam.json), for what moto cannot create: no secret
+in the function configuration, identity, alarms, tracing, throttling, the
+custom domain."""
+from __future__ import annotations
+
+import json
+import os
+import re
+
+import boto3
+import pytest
+
+SECRET_NAMES = ("secret-key", "stripe-secret-key", "stripe-webhook-secret")
+LOOKS_SECRET = re.compile(r"sk_(live|test)_|whsec_|rk_live_|-----BEGIN|[A-Za-z0-9+/]{40,}")
+
+
+@pytest.fixture(scope="module")
+def template(package_dir):
+    return json.loads((package_dir / "sam.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def resources(template):
+    return template["Resources"]
+
+
+def functions(resources):
+    return {n: r for n, r in resources.items() if r["Type"] == "AWS::Serverless::Function"}
+
+
+def test_no_environment_value_or_parameter_default_holds_a_secret(template, resources):
+    for name, function in functions(resources).items():
+        variables = function["Properties"]["Environment"]["Variables"]
+        assert not {"SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"} & set(variables)
+        for key, value in variables.items():
+            assert not LOOKS_SECRET.search(json.dumps(value)), (name, key)
+    for name, parameter in template["Parameters"].items():
+        assert "secret" not in name.lower(), name
+        assert not LOOKS_SECRET.search(str(parameter.get("Default", ""))), name
+
+
+def test_the_function_may_read_exactly_its_three_secrets(resources):
+    statements = resources["SecretsPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    read, decrypt = statements
+    assert read["Action"] == ["ssm:GetParameter"]
+    assert [r["Fn::Sub"].rsplit("/", 1)[1] for r in read["Resource"]] == list(SECRET_NAMES)
+    assert all("parameter/${AWS::StackName}/" in r["Fn::Sub"] for r in read["Resource"])
+    assert decrypt["Action"] == ["kms:Decrypt"]
+    assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == {
+        "Fn::Sub": "ssm.${AWS::Region}.amazonaws.com"}
+
+
+def test_every_function_is_traced_on_arm64_with_its_log_group(resources):
+    for name, function in functions(resources).items():
+        props = function["Properties"]
+        assert props["Tracing"] == "Active", name
+        assert props["Architectures"] == ["arm64"], name
+        group = resources[f"{name}LogGroup"]["Properties"]
+        assert group["RetentionInDays"] == {"Ref": "LogRetentionDays"}
+        assert f"{name}LogGroup" in function["DependsOn"]
+    assert resources["RestAPI"]["Properties"]["TracingEnabled"] is True
+
+
+def test_the_api_stage_is_throttled_and_the_web_function_may_reserve_concurrency(resources):
+    [setting] = resources["RestAPI"]["Properties"]["MethodSettings"]
+    assert setting["ThrottlingBurstLimit"] == {"Ref": "ApiThrottleBurst"}
+    assert setting["ThrottlingRateLimit"] == {"Ref": "ApiThrottleRate"}
+    assert resources["APIHandler"]["Properties"]["ReservedConcurrentExecutions"] == {
+        "Fn::If": ["HasReservedConcurrency", {"Ref": "ReservedConcurrency"},
+                   {"Ref": "AWS::NoValue"}]}
+
+
+def alarm_metrics(alarm):
+    props = alarm["Properties"]
+    if "Metrics" in props:
+        return {(m["MetricStat"]["Metric"]["Namespace"] if isinstance(
+            m["MetricStat"]["Metric"]["Namespace"], str) else "app",
+            m["MetricStat"]["Metric"]["MetricName"])
+            for m in props["Metrics"] if "MetricStat" in m}
+    namespace = props["Namespace"] if isinstance(props["Namespace"], str) else "app"
+    return {(namespace, props["MetricName"])}
+
+
+def test_alarms_watch_errors_throttles_and_the_app_metrics_and_tell_the_operator(resources):
+    alarms = {n: r for n, r in resources.items() if r["Type"] == "AWS::CloudWatch::Alarm"}
+    watched = set().union(*(alarm_metrics(a) for a in alarms.values()))
+    assert {("AWS/ApiGateway", "5XXError"), ("AWS/Lambda", "Errors"),
+            ("AWS/Lambda", "Throttles"), ("AWS/DynamoDB", "ReadThrottleEvents"),
+            ("AWS/DynamoDB", "WriteThrottleEvents"), ("app", "ReconciliationDrift"),
+            ("app", "MailFailed"), ("app", "SecretMissing")} <= watched
+    for name, alarm in alarms.items():
+        assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
+    tables = [n for n, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"]
+    assert {f"AlarmThrottles{t}" for t in tables} <= set(alarms)
+    for name in functions(resources):
+        assert {f"AlarmErrors{name}", f"AlarmThrottles{name}"} <= set(alarms)
+    app_metrics = [a["Properties"] for a in alarms.values() if "Namespace" in a["Properties"]
+                   and a["Properties"]["MetricName"] != "5XXError"]
+    assert {p["Namespace"]["Fn::Sub"] for p in app_metrics} == {
+        "HelpCentre/${AWS::StackName}"}
+    assert all("Dimensions" not in p for p in app_metrics)  # the app emits none
+
+
+def test_identity_comes_from_the_stack_pool_client_and_hosted_ui(resources):
+    client = resources["UserPoolClient"]["Properties"]
+    assert client["GenerateSecret"] is False
+    assert client["AllowedOAuthFlows"] == ["code"]
+    callback = json.dumps(client["CallbackURLs"])
+    assert "/auth/callback" in callback and "execute-api" in callback
+    assert "${DomainName}" in callback  # or the custom domain when given
+    env = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert env["COGNITO_CLIENT_ID"] == {"Ref": "UserPoolClient"}
+    assert "${UserPool}" in env["AUTH_ISSUER"]["Fn::Sub"]
+    assert "${UserPoolDomain}" in env["COGNITO_DOMAIN"]["Fn::Sub"]
+    from chalicelib.auth.roles import ALL_ROLES
+
+    groups = {r["Properties"]["GroupName"] for r in resources.values()
+              if r["Type"] == "AWS::Cognito::UserPoolGroup"}
+    assert groups == set(ALL_ROLES)
+    assert resources["UserPool"]["Properties"]["AdminCreateUserConfig"] == {
+        "AllowAdminCreateUserOnly": True}
+
+
+def test_the_custom_domain_exists_only_when_both_parameters_are_given(template, resources):
+    assert resources["CustomDomain"]["Condition"] == "HasCustomDomain"
+    assert resources["CustomDomainMapping"]["Condition"] == "HasCustomDomain"
+    assert resources["CustomDomainMapping"]["Properties"]["RestApiId"] == {"Ref": "RestAPI"}
+    assert template["Parameters"]["DomainName"]["Default"] == ""
+    assert template["Parameters"]["CertificateArn"]["Default"] == ""
+
+
+def test_the_api_names_the_web_function_without_a_dependency_cycle(resources):
+    body = json.dumps(resources["RestAPI"]["Properties"]["DefinitionBody"])
+    assert "${APIHandler.Arn}" not in body
+    assert "function:${AWS::StackName}-web" in body
+    assert resources["APIHandler"]["Properties"]["FunctionName"] == {
+        "Fn::Sub": "${AWS::StackName}-web"}
+
+
+def test_make_secrets_stores_secure_strings_where_the_function_reads_them(monkeypatch):
+    from devtools import secrets
+
+    ssm = boto3.client("ssm", region_name="eu-north-1",
+                       endpoint_url=os.environ["DYNAMODB_HOST"])
+    answers = iter(["", "sk_test_abc", "whsec_abc"])
+    written = secrets.put_secrets(ssm, "secrets-test", lambda prompt: next(answers))
+    assert written == [f"/secrets-test/{name}" for name in SECRET_NAMES]
+    stored = ssm.get_parameter(Name="/secrets-test/secret-key", WithDecryption=True)
+    assert stored["Parameter"]["Type"] == "SecureString"
+    assert len(stored["Parameter"]["Value"]) >= 32
+    # Asked again with empty answers, nothing changes.
+    again = secrets.put_secrets(ssm, "secrets-test", lambda prompt: "")
+    assert again == []
+    assert ssm.get_parameter(Name="/secrets-test/secret-key", WithDecryption=True)[
+        "Parameter"]["Value"] == stored["Parameter"]["Value"]
