@@ -5,6 +5,7 @@ donation record and is applied here when the payment is credited."""
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -16,7 +17,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import SYSTEM, Actor, entry_write
 from chalicelib.db import is_condition_failure, transaction
-from chalicelib.donations.models import Campaign, Donation, StripeEvent
+from chalicelib.donations.models import Campaign, Donation, DonationTotal, StripeEvent
 from chalicelib.funds.service import Posting, post_movement
 
 Write = Callable[[TransactWrite], None]
@@ -97,6 +98,40 @@ def _campaign_change(campaign_id: str | None, amount: int, donors: int) -> list[
                                  condition=Campaign.campaign_id.exists())]
 
 
+def donor_marker(donation: Donation) -> str:
+    """The yearly totals' key of a donor: a digest, never the email."""
+    who = (str(donation.email or "").casefold() or str(donation.subscription_id or "")
+           or str(donation.donation_id))
+    return "donor#" + hashlib.sha256(who.encode()).hexdigest()[:32]
+
+
+def day_key(donation: Donation) -> str:
+    return "#".join(("day", str(donation.credited_at)[:10], str(donation.fund_id),
+                     str(donation.channel), str(donation.campaign_id or "-")))
+
+
+def _add_to_total(year: str, key: str, count: int, paid: int, back: int) -> Write:
+    actions: list[Action] = [DonationTotal.donations.add(count),
+                             DonationTotal.amount.add(paid),
+                             DonationTotal.refunded.add(back)]
+    return lambda tx: tx.update(DonationTotal(year, key), actions=actions)
+
+
+def _totals_change(donation: Donation, amount: int, refunded: int,
+                   new: bool) -> list[Write]:
+    """The yearly totals' share of a credit (`new`) or a refund."""
+    year = str(donation.credited_at)[:4]
+    rows = [(day_key(donation), int(new), amount, refunded)]
+    if donation.thanks_name:
+        rows.append((f"thanks#{donation.thanks_name}", int(new), amount, refunded))
+    writes = [_add_to_total(year, key, count, paid, back)
+              for key, count, paid, back in rows]
+    if new:
+        marker = DonationTotal(year, donor_marker(donation))
+        writes.append(lambda tx: tx.save(marker))
+    return writes
+
+
 # --- money -----------------------------------------------------------------
 
 def credit(event: dict[str, Any], payment: Payment) -> None:
@@ -110,6 +145,7 @@ def credit(event: dict[str, Any], payment: Payment) -> None:
     writes = [versioned_save(donation)]
     writes += _campaign_change(donation.campaign_id, payment.amount,
                                1 if payment.new_donor else 0)
+    writes += _totals_change(donation, payment.amount, 0, new=True)
     if not pending_refund:
         writes.append(event_record(event))
     result = post_movement(
@@ -157,7 +193,8 @@ def apply_refund(event: dict[str, Any], donation: Donation) -> None:
     delta = int(donation.refunded) - int(donation.refund_applied)
     donation.refund_applied = donation.refunded
     writes = [versioned_save(donation),
-              *_campaign_change(donation.campaign_id, -delta, 0), event_record(event)]
+              *_campaign_change(donation.campaign_id, -delta, 0),
+              *_totals_change(donation, 0, delta, new=False), event_record(event)]
     result = post_movement(
         f"stripe-refund-{donation.donation_id}-{int(donation.refunded)}", "refund",
         [Posting(str(donation.fund_id), -delta)], SYSTEM,

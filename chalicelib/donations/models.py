@@ -120,3 +120,30 @@ class StripeEvent(BaseModel):
     event_type = UnicodeAttribute()
     handled_at = UnicodeAttribute()
     expires = TTLAttribute()  # Stripe retries for 3 days; kept for 90
+
+
+class DonationTotal(BaseModel):
+    """Totals kept by every credit and refund, so that lists and yearly
+    figures read a few small items instead of every donation of a period.
+
+    Under `year` (YYYY of the credit), by `key`:
+    - `day#YYYY-MM-DD#<fund>#<channel>#<campaign or ->`: donations credited
+      that day (UTC, as `Donation.credited_at`), øre paid and øre refunded
+      since (a refund counts on the day its donation was credited);
+    - `donor#<digest>`: one marker per donor of the year (a digest of the
+      email, else the subscription or payment id; never the email itself);
+    - `thanks#<name>`: øre net from donors who agreed to be thanked by name.
+    """
+
+    class Meta(BaseMeta):
+        table_name = table_name("donation-totals")
+
+    year = UnicodeAttribute(hash_key=True)
+    key = UnicodeAttribute(range_key=True)
+    donations = NumberAttribute(default=0)
+    amount = NumberAttribute(default=0)
+    refunded = NumberAttribute(default=0)
+
+    @property
+    def net(self) -> int:
+        return int(self.amount) - int(self.refunded)

@@ -96,25 +96,46 @@ def stripe_webhook(ctx):
 
 @page(bp, "/staff/donations", roles=READERS)
 def staff_donations(ctx):
-    wanted = reports.parse_filter(ctx.query)
-    report = reports.donation_report(wanted)
+    query = ctx.query
+    form = {name: query.get(name, "") for name in ("from", "to", "fund", "campaign",
+                                                    "channel", "limit")}
+    context: dict = {"page": None, "totals": None, "errors": {}}
+    try:
+        wanted = reports.parse_filter(query)
+        form.update({"from": wanted.date_from.isoformat(),
+                     "to": wanted.date_to.isoformat()})
+        context["totals"] = reports.donation_totals(wanted)
+        context["page"] = reports.donation_page(
+            wanted, query.get("cursor", ""), reports.page_size(form["limit"]))
+    except ValidationFailed as error:
+        context["errors"] = {k: ctx.gettext(v) for k, v in error.fields.items()}
     record(ctx.user.actor, "read", "donation", "list")
+    filters = {k: v for k, v in form.items() if v}
+
+    def url_for_page(cursor: str) -> str:
+        return ctx.url("/staff/donations", **filters, cursor=cursor)
+
     return ctx.render(
-        "donations/staff_donations.html", report=report, wanted=wanted,
+        "donations/staff_donations.html", form=form,
+        first_page=not query.get("cursor"), url_for_page=url_for_page,
         disputes=reports.open_disputes(), funds=list_funds(),
         campaigns=service.list_campaigns(),
+        status=400 if context["errors"] else 200, **context,
     )
 
 
 @api(bp, "/api/donations", roles=READERS)
 def api_donations(ctx):
-    report = reports.donation_report(reports.parse_filter(ctx.query))
+    wanted = reports.parse_filter(ctx.query)
+    page = reports.donation_page(wanted, ctx.query.get("cursor", ""),
+                                 reports.page_size(ctx.query.get("limit", "")))
+    totals = reports.donation_totals(wanted)
     record(ctx.user.actor, "read", "donation", "list")
     return ctx.json_response({
-        "donations": [reports.as_json(d) for d in report.donations],
-        "totals": {"amount": report.amount, "refunded": report.refunded,
-                   "net": report.net, "count": len(report.donations),
-                   "currency": "NOK"},
+        "donations": [reports.as_json(d) for d in page.donations],
+        "next_cursor": page.next_cursor or None,
+        "totals": {"amount": totals.amount, "refunded": totals.refunded,
+                   "net": totals.net, "count": totals.count, "currency": "NOK"},
     })
 
 
