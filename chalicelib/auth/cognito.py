@@ -25,6 +25,15 @@ def login_url(redirect_uri: str, state: str) -> str:
     return f"{settings.cognito_domain}/login?{query}"
 
 
+def logout_url(logout_uri: str) -> str:
+    """The hosted UI's logout, which ends its session and sends the user back."""
+    settings = get_settings()
+    query = urllib.parse.urlencode(
+        {"client_id": settings.cognito_client_id, "logout_uri": logout_uri}
+    )
+    return f"{settings.cognito_domain}/logout?{query}"
+
+
 def exchange_code(code: str, redirect_uri: str) -> str:
     """The ID token for an authorisation code (verified later like any token)."""
     settings = get_settings()

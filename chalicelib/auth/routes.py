@@ -64,8 +64,8 @@ def login(ctx):
 
 
 def _callback_url(ctx) -> str:
-    host = ctx.header("host")
-    return f"https://{host}/auth/callback"
+    # The stack registers this exact URL (with /api at the execute-api host).
+    return ctx.absolute_url("/auth/callback")
 
 
 @page(bp, "/auth/callback")
@@ -87,7 +87,10 @@ def logout(ctx):
     if ctx.user:
         auth.logout(ctx.user)
     ctx.set_cookies.append(cookie_header(SESSION_COOKIE, "", max_age=0))
-    return ctx.redirect("/")
+    if get_settings().is_local:
+        return ctx.redirect("/")
+    # Cognito's session ends too, else the next login skips the password.
+    return ctx.redirect(cognito.logout_url(ctx.absolute_url("/")))
 
 
 @api(bp, "/auth/token", methods=["POST"])

@@ -7,7 +7,7 @@ import json
 import secrets
 from http.cookies import CookieError, SimpleCookie
 from typing import Any
-from urllib.parse import parse_qs, urlencode
+from urllib.parse import parse_qs
 
 from chalice import Response
 
@@ -16,6 +16,7 @@ from chalicelib.config import get_settings
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.web import csrf, i18n
 from chalicelib.web.render import render
+from chalicelib.web.urls import site_of
 
 SESSION_COOKIE = "session"
 ANON_COOKIE = "anon"
@@ -38,6 +39,7 @@ def cookie_header(
 class RequestContext:
     def __init__(self, request: Any, kind: str, languages: tuple[str, ...]) -> None:
         self.request = request
+        self.site = site_of(request)
         self.kind = kind  # "page" or "api"
         self.user: User | None = None
         self.bearer = False
@@ -75,7 +77,9 @@ class RequestContext:
 
     @property
     def path(self) -> str:
-        return str(self.request.context.get("path") or self.request.path or "/")
+        """The app's path of this request, without any stage prefix."""
+        public = str(self.request.context.get("path") or self.request.path or "/")
+        return self.site.app_path(public)
 
     @property
     def query(self) -> dict[str, str]:
@@ -151,8 +155,11 @@ class RequestContext:
         return i18n.translate(self.lang, message, **params)
 
     def url(self, path: str, **params: Any) -> str:
-        query = {k: v for k, v in params.items() if v not in (None, "")}
-        return f"{path}?{urlencode(query)}" if query else path
+        """The link to an app path as this request's browser must write it."""
+        return self.site.url(path, **params)
+
+    def absolute_url(self, path: str, **params: Any) -> str:
+        return self.site.absolute(path, **params)
 
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         token = context.pop("csrf_token", None)
@@ -160,6 +167,7 @@ class RequestContext:
         body = render(
             template,
             self.lang,
+            self.site,
             user=self.user,
             csrf_token=token,
             request_path=self.path,
@@ -174,7 +182,10 @@ class RequestContext:
         )
 
     def redirect(self, location: str, status: int = 303) -> Response:
-        return Response("", status_code=status, headers={"Location": location})
+        """A redirect to an app path (given without the stage prefix) or a URL."""
+        return Response(
+            "", status_code=status, headers={"Location": self.url(location)}
+        )
 
     def json_response(self, body: Any, status: int = 200) -> Response:
         return Response(

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.money import format_nok
+from chalicelib.web import urls
 from chalicelib.web.i18n import translations
 
 # Locally templates/ sits beside app.py; in the Lambda zip vendor/templates
@@ -27,8 +28,17 @@ def environment(lang: str) -> Any:
     )
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["nok"] = format_nok
+    env.globals["url"] = urls.url
     return env
 
 
-def render(template: str, lang: str, **context: Any) -> str:
-    return str(environment(lang).get_template(template).render(lang=lang, **context))
+def render(
+    template: str, lang: str, site: urls.Site = urls.ROOT, **context: Any
+) -> str:
+    """The page, its links written for `site` (where the request came in)."""
+    token = urls.rendering_for(site)
+    try:
+        page = environment(lang).get_template(template).render(lang=lang, **context)
+    finally:
+        urls.done_rendering(token)
+    return str(page)
