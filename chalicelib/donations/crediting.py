@@ -80,6 +80,15 @@ def load_donation(key: str) -> Donation:
         return Donation(key, version=0)
 
 
+def resolve_donation(key: str) -> Donation:
+    """The donation a payment intent belongs to: its own record, or the
+    invoice's when the intent paid an invoice (`invoice_payment.paid`)."""
+    donation = load_donation(key)
+    if donation.alias_of:
+        return load_donation(str(donation.alias_of))
+    return donation
+
+
 def versioned_save(donation: Donation) -> Write:
     """Save with the version read as condition, and bump the version."""
     read = int(donation.version or 0)
@@ -188,11 +197,12 @@ def _apply_refund_or_record(event: dict[str, Any], donation: Donation) -> None:
         transact([event_record(event)])
 
 
-def apply_refund(event: dict[str, Any], donation: Donation) -> None:
+def apply_refund(event: dict[str, Any], donation: Donation,
+                 extra: list[Write] | None = None) -> None:
     """Take what was refunded but not yet applied out of the fund."""
     delta = int(donation.refunded) - int(donation.refund_applied)
     donation.refund_applied = donation.refunded
-    writes = [versioned_save(donation),
+    writes = [*(extra or []), versioned_save(donation),
               *_campaign_change(donation.campaign_id, -delta, 0),
               *_totals_change(donation, 0, delta, new=False), event_record(event)]
     result = post_movement(

@@ -15,10 +15,11 @@ from chalicelib.donations.crediting import (
     load_donation,
     now,
     record_only,
+    resolve_donation,
     transact,
     versioned_save,
 )
-from chalicelib.donations.models import MonthlyGift
+from chalicelib.donations.models import Donation, MonthlyGift
 
 
 def _email(session: dict[str, Any]) -> str | None:
@@ -28,7 +29,7 @@ def _email(session: dict[str, Any]) -> str | None:
 
 def _session_payment(session: dict[str, Any]) -> Payment:
     return Payment(
-        key=str(session.get("payment_intent") or session["id"]),
+        key=_id(session.get("payment_intent")) or str(session["id"]),
         amount=int(session.get("amount_total") or 0),
         currency=str(session.get("currency") or "nok").upper(),
         meta=dict(session.get("metadata") or {}),
@@ -52,7 +53,7 @@ def _async_succeeded(event: dict[str, Any], session: dict[str, Any]) -> None:
 
 
 def _async_failed(event: dict[str, Any], session: dict[str, Any]) -> None:
-    key = session.get("payment_intent")
+    key = _id(session.get("payment_intent"))
     if not key:
         record_only(event, session)
         return
@@ -100,41 +101,137 @@ def _invoice_paid(event: dict[str, Any], invoice: dict[str, Any]) -> None:
         return
     parent = (invoice.get("parent") or {}).get("subscription_details") or {}
     credit(event, Payment(
-        key=str(invoice.get("payment_intent") or invoice["id"]),
+        # before API 2025-03-31 an invoice named its payment intent; now the
+        # intent comes with `invoice_payment.paid` and points to the invoice
+        key=_id(invoice.get("payment_intent")) or str(invoice["id"]),
         amount=amount,
         currency=str(invoice.get("currency") or "nok").upper(),
         meta=_invoice_metadata(invoice),
         email=invoice.get("customer_email"),
         frequency="monthly",
-        subscription_id=invoice.get("subscription") or parent.get("subscription"),
+        subscription_id=_id(invoice.get("subscription"))
+        or _id(parent.get("subscription")),
         new_donor=invoice.get("billing_reason") == "subscription_create",
     ))
 
 
+def _id(value: Any) -> str | None:
+    """An id, whether Stripe sent it as a string or an expanded object."""
+    if isinstance(value, dict):
+        value = value.get("id")
+    return str(value) if value else None
+
+
+def _invoice_payment_paid(event: dict[str, Any], paid: dict[str, Any]) -> None:
+    """Point the payment intent to the invoice's donation, and bring along
+    any refund or dispute that arrived for the intent first."""
+    intent = _id((paid.get("payment") or {}).get("payment_intent"))
+    invoice = _id(paid.get("invoice"))
+    pointer = load_donation(intent) if intent and invoice else None
+    if pointer is None or pointer.alias_of or pointer.credited or not invoice:
+        record_only(event, paid)
+        return
+    target = load_donation(invoice)
+    _move_waiting(pointer, target)
+    pointer.alias_of = invoice
+    if target.credited and int(target.refunded) > int(target.refund_applied):
+        target.refunded = min(int(target.refunded), int(target.amount))
+        apply_refund(event, target, extra=[versioned_save(pointer)])
+        return
+    transact([versioned_save(pointer), versioned_save(target), event_record(event)])
+
+
+def _parts(donation: Donation) -> dict[str, int]:
+    stored: Any = donation.refund_parts
+    raw = stored.as_dict() if hasattr(stored, "as_dict") else dict(stored or {})
+    return {str(k): int(v) for k, v in raw.items()}
+
+
+def _move_waiting(pointer: Donation, target: Donation) -> None:
+    parts = {**_parts(target), **_parts(pointer)}
+    target.refund_parts = parts
+    target.refunded = max(int(target.refunded or 0), int(pointer.refunded or 0),
+                          sum(int(v) for v in parts.values()))
+    if pointer.dispute_state and not target.dispute_state:
+        target.dispute_state, target.disputed_at = (pointer.dispute_state,
+                                                    pointer.disputed_at)
+        target.dispute_reason = pointer.dispute_reason
+        target.dispute_amount = pointer.dispute_amount
+    if pointer.currency and not target.credited:
+        target.currency = pointer.currency
+    pointer.refunded, pointer.refund_parts = 0, {}
+    pointer.dispute_state = pointer.disputed_at = None
+
+
 def _charge_refunded(event: dict[str, Any], charge: dict[str, Any]) -> None:
-    key = charge.get("payment_intent") or charge.get("invoice")
+    key = _id(charge.get("payment_intent")) or _id(charge.get("invoice"))
+    if not key:
+        record_only(event, charge)
+        return
+    donation = resolve_donation(key)
     total = int(charge.get("amount_refunded") or 0)
-    donation = load_donation(str(key)) if key else None
-    if donation is None or total <= int(donation.refunded or 0):
-        record_only(event, charge)  # an older refund total, or nothing to match
+    _refund_total(event, donation, total, charge, changed=False)
+
+
+def _refund_event(event: dict[str, Any], refund: dict[str, Any]) -> None:
+    """`refund.created` / `refund.updated`: one refund; counted once by id."""
+    key = _id(refund.get("payment_intent"))
+    if not key or refund.get("status") != "succeeded":
+        record_only(event, refund)
+        return
+    donation = resolve_donation(key)
+    parts = _parts(donation)
+    changed = int(parts.get(str(refund["id"]), -1)) != int(refund.get("amount") or 0)
+    parts[str(refund["id"])] = int(refund.get("amount") or 0)
+    donation.refund_parts = parts
+    total = sum(int(v) for v in parts.values())
+    _refund_total(event, donation, total, refund, changed=changed)
+
+
+def _refund_total(event: dict[str, Any], donation: Donation, total: int,
+                  obj: dict[str, Any], changed: bool) -> None:
+    """Keep the highest refunded total seen; apply the difference once."""
+    if total <= int(donation.refunded or 0):  # an older total, or nothing new
+        writes = [versioned_save(donation)] if changed else []
+        transact([*writes, event_record(event)])
         return
     donation.refunded = total
     if donation.credited:
         donation.refunded = min(total, int(donation.amount))
         apply_refund(event, donation)
     else:  # before its payment: waits here, applied when the payment is credited
-        donation.currency = str(charge.get("currency") or "nok").upper()
+        donation.currency = str(obj.get("currency") or "nok").upper()
         transact([versioned_save(donation), event_record(event)])
 
 
+CLOSED_DISPUTES = {"won": "won", "lost": "lost", "warning_closed": "won"}
+
+
 def _dispute_created(event: dict[str, Any], dispute: dict[str, Any]) -> None:
-    key = dispute.get("payment_intent")
+    key = _id(dispute.get("payment_intent"))
     if not key:
         record_only(event, dispute)
         return
-    donation = load_donation(str(key))
+    donation = resolve_donation(key)
+    if donation.dispute_state in CLOSED_DISPUTES.values():  # closed came first
+        record_only(event, dispute)
+        return
     donation.dispute_state = "open"
     donation.disputed_at = now().isoformat(timespec="seconds")
+    donation.dispute_reason = str(dispute.get("reason") or "unknown")[:40]
+    donation.dispute_amount = int(dispute.get("amount") or 0)
+    transact([versioned_save(donation), event_record(event)])
+
+
+def _dispute_closed(event: dict[str, Any], dispute: dict[str, Any]) -> None:
+    key = _id(dispute.get("payment_intent"))
+    state = CLOSED_DISPUTES.get(str(dispute.get("status")))
+    if not key or not state:
+        record_only(event, dispute)
+        return
+    donation = resolve_donation(key)
+    donation.dispute_state = state
+    donation.disputed_at = donation.disputed_at or now().isoformat(timespec="seconds")
     donation.dispute_reason = str(dispute.get("reason") or "unknown")[:40]
     donation.dispute_amount = int(dispute.get("amount") or 0)
     transact([versioned_save(donation), event_record(event)])
@@ -147,7 +244,11 @@ HANDLERS: dict[str, Handler] = {
     "checkout.session.async_payment_failed": _async_failed,
     "checkout.session.expired": record_only,
     "invoice.paid": _invoice_paid,
+    "invoice_payment.paid": _invoice_payment_paid,
     "customer.subscription.deleted": _subscription_deleted,
     "charge.refunded": _charge_refunded,
+    "refund.created": _refund_event,
+    "refund.updated": _refund_event,
     "charge.dispute.created": _dispute_created,
+    "charge.dispute.closed": _dispute_closed,
 }

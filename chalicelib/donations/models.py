@@ -64,6 +64,10 @@ class Donation(BaseModel):
     disputed_at = UnicodeAttribute(null=True)
     dispute_reason = UnicodeAttribute(null=True)
     dispute_amount = NumberAttribute(null=True)
+    # A payment intent that paid an invoice: its record only points to the
+    # invoice's donation (`in_...`), where its refunds and disputes belong.
+    alias_of = UnicodeAttribute(null=True)
+    refund_parts: MapAttribute = MapAttribute(default=dict)  # re_... -> øre
     by_month = ByMonth()
     by_dispute = ByDispute()
 

@@ -42,15 +42,26 @@ def events_for(session: dict[str, Any], email: str) -> list[dict[str, Any]]:
         "subscription": f"sub_test_{seed}" if monthly else None,
     }
     events = [_event("checkout.session.completed", completed, seed)]
-    if monthly:
+    if monthly:  # API 2025-03-31 and later: the payment is an InvoicePayment
         invoice = {
-            "id": f"in_test_{seed}", "object": "invoice", "amount_paid":
-            session["amount"], "currency": "nok", "customer_email": email or None,
-            "billing_reason": "subscription_create", "payment_intent":
-            f"pi_test_{seed}", "subscription": f"sub_test_{seed}",
-            "subscription_details": {"metadata": session["metadata"]},
+            "id": f"in_test_{seed}", "object": "invoice", "livemode": False,
+            "amount_paid": session["amount"], "currency": "nok",
+            "customer_email": email or None, "status": "paid",
+            "billing_reason": "subscription_create",
+            "parent": {"type": "subscription_details", "subscription_details": {
+                "metadata": session["metadata"],
+                "subscription": f"sub_test_{seed}"}},
+        }
+        paid = {
+            "id": f"inpay_test_{seed}", "object": "invoice_payment",
+            "livemode": False, "amount_paid": session["amount"],
+            "amount_requested": session["amount"], "currency": "nok",
+            "invoice": f"in_test_{seed}", "is_default": True, "status": "paid",
+            "payment": {"type": "payment_intent",
+                        "payment_intent": f"pi_test_{seed}"},
         }
         events.append(_event("invoice.paid", invoice, seed))
+        events.append(_event("invoice_payment.paid", paid, seed))
     return events
 
 

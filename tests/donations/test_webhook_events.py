@@ -14,8 +14,10 @@ from tests.donations.conftest import (
     balance,
     charge_refunded,
     deliver,
+    dispute,
     event,
     invoice_paid,
+    legacy_invoice_paid,
     session_completed,
 )
 
@@ -96,7 +98,16 @@ def test_each_monthly_invoice_is_a_donation_but_the_donor_counts_once(client, ca
                           invoice_paid(2, 200, "christmas", False, "xmas")))
     assert balance("christmas") == CHRISTMAS + 400_00
     assert totals() == (400_00, 1)
-    assert Donation.get("pi_inv_2").frequency == "monthly"
+    second = Donation.get("in_2")  # current shape: keyed by the invoice
+    assert second.frequency == "monthly" and second.subscription_id == "sub_1"
+
+
+def test_a_monthly_invoice_of_the_older_api_shape_is_credited_by_its_payment_intent(
+        client, campaign):
+    deliver(client, event("evt_old", "invoice.paid",
+                          legacy_invoice_paid(3, 200, "christmas", True, "xmas")))
+    assert balance("christmas") == CHRISTMAS + 200_00
+    assert Donation.get("pi_inv_3").subscription_id == "sub_1"
 
 
 def test_a_monthly_gift_ends_when_the_subscription_is_deleted_in_any_order(client, funds):
@@ -139,9 +150,8 @@ def test_an_older_refund_total_arriving_late_changes_nothing(client, funds):
 
 def test_a_dispute_marks_the_donation_and_finance_sees_it(client, funds, session_as):
     deliver(client, event("evt_p", "checkout.session.completed", session_completed(9, 800)))
-    deliver(client, event("evt_d", "charge.dispute.created", {
-        "id": "dp_1", "object": "dispute", "payment_intent": "pi_9", "charge": "ch_9",
-        "amount": 800_00, "reason": "fraudulent", "status": "needs_response"}))
+    deliver(client, event("evt_d", "charge.dispute.created",
+                          dispute("dp_1", 800, "pi_9")))
     assert Donation.get("pi_9").dispute_state == "open"
     page = client.get("/staff/donations?lang=en", headers=session_as("finance").headers())
     assert page.status_code == 200
