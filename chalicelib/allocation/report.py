@@ -1,6 +1,7 @@
 """The annual figures the organisation publishes. A yearly report may read a
-year's records by Query (donations by month, gifts by year, in-kind receipts
-by year, ledger entries by fund and time); elsewhere it reads maintained
+year's records by Query (gifts by year, in-kind receipts by year, ledger
+entries by fund and time); web donations come from their day totals;
+elsewhere it reads maintained
 totals (emergency cash, bed-nights, volunteer hours). For publication, a
 count of 1 or 2 (and the amount that goes with it) reads "fewer than 3"."""
 
@@ -86,7 +87,7 @@ def annual_report(year: int, _: Gettext, publication: bool = False) -> Report:
     figures.append(Figure("donations", "total", _("Total"),
                           sum(c for c, _a in money.by_channel.values()),
                           sum(a for _c, a in money.by_channel.values())))
-    figures.append(Figure("donors", "donors", _("Donors"), len(money.donors)))
+    figures.append(Figure("donors", "donors", _("Donors"), money.donor_count))
     figures += [Figure("earmarked", fund_id, name, count, amount)
                 for fund_id, (name, count, amount) in sorted(money.earmarked.items())]
     figures += _inkind(year, _)

@@ -15,18 +15,22 @@ MONTHS = range(1, 13)
 @dataclass
 class MoneyIn:
     by_channel: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
-    donors: set[str] = field(default_factory=set)
+    donors: int = 0
+    gift_donors: set[str] = field(default_factory=set)
     earmarked: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
-    def add(self, channel: str, month: str, donor: str, fund: Fund | None,
-            amount: int) -> None:
-        count, total = self.by_channel.get((channel, month), (0, 0))
-        self.by_channel[(channel, month)] = (count + 1, total + amount)
-        self.donors.add(donor)
+    def add(self, channel: str, month: str, fund: Fund | None, amount: int,
+            count: int = 1) -> None:
+        had, total = self.by_channel.get((channel, month), (0, 0))
+        self.by_channel[(channel, month)] = (had + count, total + amount)
         if fund is not None and fund.restricted:
-            _name, count, total = self.earmarked.get(fund.fund_id, ("", 0, 0))
-            self.earmarked[fund.fund_id] = (fund.name("en"), count + 1,
+            _name, had, total = self.earmarked.get(fund.fund_id, ("", 0, 0))
+            self.earmarked[fund.fund_id] = (fund.name("en"), had + count,
                                             total + amount)
+
+    @property
+    def donor_count(self) -> int:
+        return self.donors + len(self.gift_donors)
 
 
 def _funds() -> dict[str, Fund]:
@@ -34,23 +38,22 @@ def _funds() -> dict[str, Fund]:
 
 
 def money_in(year: int) -> MoneyIn:
-    """Credited web donations (a Query per month, net of refunds) and bank
-    and Vipps gifts (one Query of the year)."""
-    from chalicelib.donations.models import Donation
+    """Web donations from the donations area's maintained day totals (net of
+    refunds) and donor markers, and bank and Vipps gifts (one Query of the
+    year)."""
+    from chalicelib.donations.reports import day_totals, donors_in, split_day_key
     from chalicelib.gifts.models import Gift
 
     funds, found = _funds(), MoneyIn()
-    for month in (f"{year:04d}-{m:02d}" for m in MONTHS):
-        for donation in Donation.by_month.query(month):
-            donor = (str(donation.email or "").casefold()
-                     or str(donation.subscription_id or "")
-                     or str(donation.donation_id))
-            found.add(str(donation.channel), month, "d:" + donor,
-                      funds.get(str(donation.fund_id)), donation.net)
+    for row in day_totals(year):
+        day, fund, channel, _campaign = split_day_key(str(row.key))
+        found.add(channel, day[:7], funds.get(fund), row.net, int(row.donations))
+    found.donors = donors_in(year)
     for gift in Gift.by_year.query(str(year)):
         donor = (str(gift.donor_email or "").casefold()
                  or str(gift.donor_name or "").casefold() or str(gift.gift_key))
-        found.add(str(gift.channel), str(gift.date)[:7], "g:" + donor,
+        found.gift_donors.add(donor)
+        found.add(str(gift.channel), str(gift.date)[:7],
                   funds.get(str(gift.fund_id)), int(gift.amount))
     return found
 
