@@ -171,7 +171,9 @@ class RequestContext:
             user=self.user,
             csrf_token=token,
             request_path=self.path,
-            languages=self.languages,
+            # The same page in another language: only a GET has one to link to.
+            request_query={k: v for k, v in self.query.items() if k != "lang"},
+            languages=self.languages if self.method == "GET" else (),
             language_names=i18n.LANGUAGE_NAMES,
             **context,
         )

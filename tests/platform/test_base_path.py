@@ -143,3 +143,8 @@ def test_logging_out_in_prod_ends_the_cognito_session_and_returns_to_the_front_p
         f"{prod_login.cognito_domain}/logout")
     assert parse_qs(target.query) == {"client_id": ["client-123"],
                                       "logout_uri": [f"{base}/"]}
+
+
+def test_the_language_links_keep_the_rest_of_the_address():
+    page = Gateway(app).get("/api/donate?campaign=vinter&lang=nb")
+    assert 'href="/api/donate?lang=en&amp;campaign=vinter"' in page.text
