@@ -121,6 +121,17 @@ def test_identity_comes_from_the_stack_pool_client_and_hosted_ui(resources):
         "AllowAdminCreateUserOnly": True}
 
 
+def test_cognito_sends_users_back_to_the_address_they_logged_in_at(resources):
+    client = resources["UserPoolClient"]["Properties"]
+    api = "https://${RestAPI}.execute-api.${AWS::Region}.${AWS::URLSuffix}/api"
+    for key, suffix in (("CallbackURLs", "/auth/callback"), ("LogoutURLs", "/")):
+        condition, with_domain, without = client[key]["Fn::If"]
+        assert condition == "HasCustomDomain"
+        assert without == [{"Fn::Sub": api + suffix}]  # the stage prefix included
+        assert with_domain == [{"Fn::Sub": "https://${DomainName}" + suffix},
+                               {"Fn::Sub": api + suffix}]
+
+
 def test_the_custom_domain_exists_only_when_both_parameters_are_given(template, resources):
     assert resources["CustomDomain"]["Condition"] == "HasCustomDomain"
     assert resources["CustomDomainMapping"]["Condition"] == "HasCustomDomain"
