@@ -148,3 +148,16 @@ def test_logging_out_in_prod_ends_the_cognito_session_and_returns_to_the_front_p
 def test_the_language_links_keep_the_rest_of_the_address():
     page = Gateway(app).get("/api/donate?campaign=vinter&lang=nb")
     assert 'href="/api/donate?lang=en&amp;campaign=vinter"' in page.text
+
+
+def test_the_logout_form_may_lead_to_the_hosted_ui_in_prod(monkeypatch):
+    from chalicelib.web import security
+
+    prod = replace(get_settings(), stage="prod",
+                   cognito_domain="https://hjelp-123.auth.eu-north-1.amazoncognito.com")
+    monkeypatch.setattr(security, "get_settings", lambda: prod)
+    policy = security.content_security_policy()
+    form_action = next(p for p in policy.split("; ") if p.startswith("form-action"))
+    assert form_action.split()[1:] == [
+        "'self'", "https://checkout.stripe.com",
+        "https://hjelp-123.auth.eu-north-1.amazoncognito.com"]
