@@ -17,7 +17,13 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import SYSTEM, Actor, entry_write
 from chalicelib.db import is_condition_failure, transaction
-from chalicelib.donations.models import Campaign, Donation, DonationTotal, StripeEvent
+from chalicelib.donations.models import (
+    Campaign,
+    Donation,
+    DonationTotal,
+    StripeEvent,
+    WebhookAttention,
+)
 from chalicelib.funds.service import Posting, post_movement
 
 Write = Callable[[TransactWrite], None]
@@ -213,6 +219,27 @@ def apply_refund(event: dict[str, Any], donation: Donation,
     )
     if not result.created:
         raise Retry()
+
+
+def record_attention(event: dict[str, Any], reason: str) -> None:
+    """Acknowledge an event that must not move money, and keep it for finance
+    (audit-logged as `needs attention`)."""
+    obj = event.get("data", {}).get("object") or {}
+    meta = obj.get("metadata") or {}
+    parent = (obj.get("parent") or {}).get("subscription_details") or {}
+    fund = meta.get("fund_id") or (parent.get("metadata") or {}).get("fund_id")
+    amount = next((obj[f] for f in ("amount_total", "amount_paid", "amount_refunded",
+                                    "amount") if isinstance(obj.get(f), int)), None)
+    moment = now().isoformat(timespec="seconds")
+    item = WebhookAttention(
+        "open", f"{moment}#{event['id']}", event_id=str(event["id"]),
+        event_type=str(event["type"]), reason=reason,
+        object_id=str(obj.get("id") or "")[:80] or None, amount=amount,
+        currency=str(obj.get("currency") or "")[:8].upper() or None,
+        fund_id=str(fund)[:60] if fund else None)
+    audit = entry_write(WEBHOOK, f"needs attention: {reason}", "stripe_event",
+                        str(event["id"]))
+    transact([event_record(event), lambda tx: tx.save(item), audit])
 
 
 def record_only(event: dict[str, Any], _obj: dict[str, Any]) -> None:

@@ -34,6 +34,7 @@ def _gift(n: int, amount_nok: int, meta: dict[str, str]) -> dict:
         "metadata": {"lang": "nb", "thanks": "0", **meta},
     }
     return {"id": f"evt_demo_{n}", "type": "checkout.session.completed",
+            "livemode": False,
             "data": {"object": session}}
 
 

@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from chalicelib.core.thanks import ThankedGiver
-from chalicelib.donations.models import Donation, DonationTotal
+from chalicelib.donations.models import Donation, DonationTotal, WebhookAttention
 from chalicelib.errors import N_, ValidationFailed
 
 MAX_MONTHS = 24
@@ -204,6 +204,11 @@ def donation_totals(wanted: DonationFilter) -> Totals:
 def donors_in(year: int) -> int:
     """Distinct card donors of `year` (a COUNT of the yearly donor markers)."""
     return DonationTotal.count(str(year), DonationTotal.key.startswith("donor#"))
+
+
+def needing_attention(limit: int = 50) -> list[WebhookAttention]:
+    """Stripe events acknowledged without moving money, newest first."""
+    return list(WebhookAttention.query("open", scan_index_forward=False, limit=limit))
 
 
 def open_disputes() -> list[Donation]:

@@ -12,6 +12,7 @@ from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.core.thanks import register_money_givers
 from chalicelib.donations import campaigns as campaign_admin
 from chalicelib.donations import reports, service
+from chalicelib.donations.checks import REASONS
 from chalicelib.donations.settings import donation_settings
 from chalicelib.errors import N_, NotFound, TooManyRequests, ValidationFailed
 from chalicelib.funds.service import list_funds
@@ -119,6 +120,7 @@ def staff_donations(ctx):
         "donations/staff_donations.html", form=form,
         first_page=not query.get("cursor"), url_for_page=url_for_page,
         disputes=reports.open_disputes(), funds=list_funds(),
+        attention=reports.needing_attention(), reasons=REASONS,
         campaigns=service.list_campaigns(),
         status=400 if context["errors"] else 200, **context,
     )

@@ -27,6 +27,8 @@ class DonationSettings:
     email_from: str
     organisation: str
     test_checkout_allowed: bool  # no key in a local stage: the test checkout
+    stripe_livemode: bool  # what events must say in `livemode`: prod only
+    stripe_account: str  # a Connect account events may name; empty: none
 
     @property
     def stripe_configured(self) -> bool:
@@ -71,6 +73,8 @@ def _load() -> DonationSettings:
         and not secret_key
         and not in_store
         and env_bool("DONATION_TEST_CHECKOUT", True),
+        stripe_livemode=not local,
+        stripe_account=env_str("STRIPE_ACCOUNT_ID", ""),
     )
 
 

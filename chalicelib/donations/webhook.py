@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from chalicelib.donations.crediting import Retry
+from chalicelib.donations.checks import problem
+from chalicelib.donations.crediting import Retry, record_attention
 from chalicelib.donations.events import HANDLERS
 from chalicelib.donations.models import StripeEvent
 from chalicelib.donations.settings import donation_settings
@@ -51,7 +52,8 @@ def verify(raw_body: bytes, signature: str) -> dict[str, Any]:
 
 
 def handle_event(event: dict[str, Any]) -> str:
-    """Apply one verified event; 'handled', 'duplicate' or 'ignored'."""
+    """Apply one verified event; 'handled', 'duplicate', 'ignored' or
+    'needs_attention' (acknowledged, kept for finance, no money moved)."""
     handler = HANDLERS.get(str(event.get("type")))
     if handler is None:
         return "ignored"
@@ -59,7 +61,11 @@ def handle_event(event: dict[str, Any]) -> str:
     for _attempt in range(MAX_ATTEMPTS):
         if _seen(event_id):
             return "duplicate"
+        reason = problem(event)
         try:
+            if reason:
+                record_attention(event, reason)
+                return "needs_attention"
             handler(event, event["data"]["object"])
             return "handled"
         except (Retry, Conflict):  # a racing delivery changed what we read

@@ -1,0 +1,84 @@
+"""What a signed Stripe event must say before it may move money: a positive
+amount in NOK, the stage's `livemode`, no Connect account but ours, and a
+public, active fund (never a cash box) and a real campaign in its metadata.
+An event that fails is acknowledged and kept for finance instead."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from chalicelib.donations.models import Campaign
+from chalicelib.donations.settings import donation_settings
+from chalicelib.errors import N_
+from chalicelib.funds.service import UnknownFund, get_fund
+
+REASONS = {
+    "amount_not_positive": N_("The amount is zero or negative."),
+    "currency_not_nok": N_("The currency is not NOK."),
+    "livemode_mismatch": N_("The event is from the wrong Stripe mode (test or live)."),
+    "unknown_account": N_("The event names a Stripe account that is not ours."),
+    "fund_not_allowed": N_("The fund is unknown, not public, closed or not a fund."),
+    "unknown_campaign": N_("The campaign does not exist."),
+}
+# event type -> the object's amount field, and whether it credits a fund
+MONEY = {
+    "checkout.session.completed": ("amount_total", True),
+    "checkout.session.async_payment_succeeded": ("amount_total", True),
+    "invoice.paid": ("amount_paid", True),
+    "invoice_payment.paid": ("amount_paid", False),
+    "charge.refunded": ("amount_refunded", False),
+    "refund.created": ("amount", False),
+    "refund.updated": ("amount", False),
+    "charge.dispute.created": ("amount", False),
+    "charge.dispute.closed": ("amount", False),
+}
+
+
+def problem(event: dict[str, Any]) -> str | None:
+    """The reason code why `event` must not move money, or None."""
+    settings = donation_settings()
+    if event.get("livemode") is not settings.stripe_livemode:
+        return "livemode_mismatch"
+    account = event.get("account")
+    if account and account != settings.stripe_account:
+        return "unknown_account"
+    kind = str(event.get("type"))
+    if kind not in MONEY:
+        return None
+    obj = event["data"]["object"]
+    field, credits = MONEY[kind]
+    return _amount_problem(kind, obj, field) or (
+        _fund_problem(kind, obj) if credits else None)
+
+
+def _amount_problem(kind: str, obj: dict[str, Any], field: str) -> str | None:
+    amount = obj.get(field)
+    if kind == "checkout.session.completed" and obj.get("payment_status") != "paid":
+        amount = amount if amount is not None else 1  # paid later, checked then
+    if not isinstance(amount, int) or isinstance(amount, bool):
+        return "amount_not_positive"
+    # a zero invoice (a free month) is acknowledged as nothing to credit
+    if amount < 0 or (amount == 0 and kind != "invoice.paid"):
+        return "amount_not_positive"
+    if str(obj.get("currency") or "").lower() != "nok":
+        return "currency_not_nok"
+    return None
+
+
+def _fund_problem(kind: str, obj: dict[str, Any]) -> str | None:
+    from chalicelib.donations.events import _invoice_metadata
+
+    meta = _invoice_metadata(obj) if kind == "invoice.paid" else dict(
+        obj.get("metadata") or {})
+    try:
+        fund = get_fund(str(meta.get("fund_id") or "general"))
+    except UnknownFund:
+        return "fund_not_allowed"
+    if (fund.kind or "fund") != "fund" or not fund.public or not fund.active:
+        return "fund_not_allowed"
+    if meta.get("campaign_id"):
+        try:
+            Campaign.get(str(meta["campaign_id"]))
+        except Campaign.DoesNotExist:
+            return "unknown_campaign"
+    return None
