@@ -11,7 +11,7 @@ from datetime import UTC, datetime, timedelta
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth.roles import ADMIN, FINANCE
-from chalicelib.clients import CLIENT_CODE
+from chalicelib.clients import normalise_client_code
 from chalicelib.disbursements import settings
 from chalicelib.disbursements.models import Disbursement
 from chalicelib.disbursements.totals import total_writes
@@ -88,12 +88,12 @@ class Request:
 
 
 def check_client_code(code: str) -> str:
-    code = (code or "").strip().upper()
-    if not CLIENT_CODE.match(code):
+    found = normalise_client_code(code)
+    if found is None:
         raise ValidationFailed(
             {"client_code": N_("Use a client code like K-2025-031.")}
         )
-    return code
+    return found
 
 
 def validate(data: dict) -> Request:
@@ -102,8 +102,8 @@ def validate(data: dict) -> Request:
     amount = data.get("amount")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         fields["amount"] = N_("Give a whole, positive number of øre.")
-    code = str(data.get("client_code") or "").strip().upper()
-    if not CLIENT_CODE.match(code):
+    code = normalise_client_code(data.get("client_code")) or ""
+    if not code:
         fields["client_code"] = N_("Use a client code like K-2025-031.")
     if data.get("purpose") not in PURPOSES:
         fields["purpose"] = N_("Choose a purpose from the list.")

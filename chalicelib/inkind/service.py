@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor, record
-from chalicelib.clients import CLIENT_CODE
+from chalicelib.clients import normalise_client_code
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.inkind import catalogue
 from chalicelib.inkind.catalogue import get_item, location_of, quantity_of
@@ -150,11 +150,12 @@ def _recipient(client_code: str | None, shelter_id: str | None) -> tuple[str, st
             {"recipient": N_("Give either a client code or a shelter.")}
         )
     if client_code:
-        if not CLIENT_CODE.match(client_code):
+        code = normalise_client_code(client_code)
+        if code is None:
             raise ValidationFailed(
                 {"client_code": N_("A client code looks like K-2025-031.")}
             )
-        return "client", client_code
+        return "client", code
     if not SHELTER_ID.match(str(shelter_id)):
         raise ValidationFailed({"shelter_id": N_("Choose a shelter.")})
     return "shelter", str(shelter_id)

@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.audit.service import Actor, record
-from chalicelib.clients import CLIENT_CODE
+from chalicelib.clients import normalise_client_code
 from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.shelters import rules
@@ -91,8 +91,8 @@ def shelter_counts(shelter: Shelter, now: datetime | None = None) -> rules.Count
 
 
 def validate_client_code(code: object) -> str:
-    text = str(code or "").strip().upper()
-    if not CLIENT_CODE.match(text):
+    text = normalise_client_code(code)
+    if text is None:
         raise ValidationFailed(
             fields={"client_code": N_("Use a client code like K-2025-031.")})
     return text

@@ -12,7 +12,7 @@ from typing import Any
 from pynamodb.exceptions import TransactWriteError
 
 from chalicelib.audit.service import Actor, record
-from chalicelib.clients import MENTIONS_CLIENT_CODE
+from chalicelib.clients import mentions_client_code
 from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.volunteers import rules
@@ -66,7 +66,7 @@ def _check_texts(data: dict[str, Any], fields: dict[str, str]) -> dict[str, Any]
     if len(place) < 2:
         fields["place"] = N_("Say where, in general terms (e.g. a clinic in Oslo).")
     for key, text in (("what", what), ("place", place)):
-        if MENTIONS_CLIENT_CODE.search(text):
+        if mentions_client_code(text):
             fields[key] = N_("Volunteers must not see client codes: remove it.")
     starts_at = _text(data, "starts_at", 16)
     try:

@@ -184,3 +184,13 @@ def test_the_case_worker_downloads_a_clients_payments_as_csv(
     assert lines[0].startswith("date;purpose") and ";food;" in lines[1]
     assert ";500.00" in lines[1]
     assert any(e.record_id == "K-2025-031" and e.action == "read" for e in recent())
+
+
+@pytest.mark.parametrize("spelling", ["K-２０２５-０３１", "k－2025－031", " K\u20122025-031 "])
+def test_a_client_code_typed_with_other_digits_or_dashes_is_the_same_client(
+        client, general, spelling):
+    assert pay(client, amount=4000_00).status_code == 201
+    again = pay(client, amount=2000_01, client_code=spelling)
+    assert again.status_code == 409
+    assert json_body(again)["error"]["code"] == "client_limit_exceeded"
+    assert {d.client_code for d in Disbursement.scan()} == {"K-2025-031"}
