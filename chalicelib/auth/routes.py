@@ -25,9 +25,12 @@ bp = Blueprint(__name__)
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: never an open redirect to another host.
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
+    """Only a path of this site: never another host (`//x`, `/\\x`, which
+    browsers read as `//x`), never a header break."""
+    text = target or ""
+    if (text.startswith("/") and text[1:2] not in ("/", "\\")
+            and text.isprintable() and "\\" not in text and len(text) <= 2000):
+        return text
     return "/me"
 
 

@@ -18,13 +18,16 @@ def demo_users():
     load_demo_data(DEMO_PASSWORD)
 
 
-def login_form(client, email, password):
+def login_form(client, email, password, next_page=None):
     page = client.get("/auth/login")
     anon = page.headers["Set-Cookie"]
     anon = anon if isinstance(anon, str) else anon[0]
     cookie = anon.split(";")[0]
     token = page.body.decode().split('name="csrf_token" value="')[1].split('"')[0]
-    body = urlencode({"email": email, "password": password, "csrf_token": token})
+    fields = {"email": email, "password": password, "csrf_token": token}
+    if next_page is not None:
+        fields["next"] = next_page
+    body = urlencode(fields)
     return client.post("/auth/login", body=body, headers={
         "Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie})
 
@@ -147,3 +150,22 @@ def test_a_json_call_authenticated_by_cookie_needs_the_csrf_header(client, sessi
     accepted = client.post("/auth/token", body=body, headers=session.headers(
         **{"Content-Type": "application/json", "X-CSRF-Token": session.csrf}))
     assert accepted.status_code == 200
+
+
+@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example",
+                                    "/\\/evil.example", "https://evil.example",
+                                    "/staff\r\nSet-Cookie: x=1", "/%5C%5Cevil"])
+def test_after_login_a_next_page_on_another_site_goes_home_instead(
+        client, demo_users, target):
+    response = login_form(client, "staff@demo.local", DEMO_PASSWORD, next_page=target)
+    assert response.status_code in (302, 303)
+    location = response.headers["Location"]
+    assert location.startswith("/") and location[1:2] not in ("/", "\\")
+    assert "\\" not in location and "\r" not in location and "\n" not in location
+    assert location.endswith("/me") or location == "/%5C%5Cevil"  # a path here
+
+
+def test_after_login_the_page_asked_for_opens(client, demo_users):
+    response = login_form(client, "staff@demo.local", DEMO_PASSWORD,
+                          next_page="/staff/donations?fund=general")
+    assert response.headers["Location"].endswith("/staff/donations?fund=general")
