@@ -13,6 +13,7 @@ from chalicelib.auth.roles import FINANCE, STAFF
 from chalicelib.errors import N_
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
+from chalicelib.web.spreadsheet import safe_cell
 
 REPORT_ROLES = (FINANCE, STAFF)  # admin passes too
 add_staff_link("/staff/reports", N_("Annual figures"), REPORT_ROLES, order=85)
@@ -53,10 +54,6 @@ def annual_json(ctx, year):
     return ctx.json_response(_report(ctx, year).as_json())
 
 
-def _cell(text: str) -> str:
-    # A spreadsheet must not run a giver's name as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
 
 def _decimal(ore: int) -> str:
     kroner, rest = divmod(abs(ore), 100)
@@ -77,6 +74,6 @@ def as_csv(built: report.Report, _) -> str:
         amount = fewer if figure.suppressed else (
             "" if figure.amount is None else _decimal(figure.amount))
         quantity = "" if figure.quantity is None else f"{figure.quantity:g}"
-        writer.writerow([figure.section, _cell(figure.key), _cell(figure.label),
+        writer.writerow([figure.section, safe_cell(figure.key), safe_cell(figure.label),
                          count, amount, quantity])
     return out.getvalue()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from chalicelib.core.thanks import money_givers
 from chalicelib.inkind import stock
 from chalicelib.inkind.models import StockMovement
+from chalicelib.web.spreadsheet import safe_cell
 
 ANONYMOUS = "Anonymous givers"  # in-kind givers who did not want their name shown
 
@@ -60,15 +61,12 @@ def as_csv(rows: list[ThankYou], headers: list[str]) -> str:
     for row in rows:
         writer.writerow(
             [
-                _safe_cell(row.name),
+                safe_cell(row.name),
                 row.kind,
-                _safe_cell(describe_gifts(row.gifts)),
+                safe_cell(describe_gifts(row.gifts)),
                 f"{row.value // 100}.{row.value % 100:02d}",
             ]
         )
     return out.getvalue()
 
 
-def _safe_cell(text: str) -> str:
-    # A spreadsheet must not run a giver's name as a formula.
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

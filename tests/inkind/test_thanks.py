@@ -87,3 +87,14 @@ def test_a_name_that_looks_like_a_formula_is_defused_in_the_csv(client, session_
     names = [row[0] for row in csv.reader(io.StringIO(body))]
     assert "'=HYPERLINK(\"http://x\")" in names
     assert not any(name.startswith("=") for name in names)
+
+
+def test_a_formula_after_a_semicolon_is_defused_for_norwegian_excel(client, session_as):
+    demo.load()
+    receive_gifts("r-evil2", "Kari;=HYPERLINK(\"http://x\")", "office",
+                  [ReceiptLine("soap", 1)], STAFF)
+    body = client.get(f"/staff/inkind/thanks.csv?year={YEAR}",
+                      headers=session_as("staff").headers()).body.decode()
+    cells = [cell for row in csv.reader(io.StringIO(body), delimiter=";")
+             for cell in row]
+    assert not any(cell.lstrip().startswith(("=", "+", "@")) for cell in cells)
