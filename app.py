@@ -4,9 +4,12 @@ The platform's own Blueprints (home, login, audit) load at start-up; the
 areas' routes are registered from chalicelib/web/routes.json and their code
 loads on the first request that needs it (chalicelib/web/lazy.py), so a cold
 Lambda answers without importing every area.
+
+The scheduled jobs (one Lambda function each, EventBridge rules in UTC) only
+call their area's job function; each is idempotent (docs/operations.md).
 """
 
-from chalice import Chalice
+from chalice import Chalice, Cron, Rate
 
 from chalicelib.audit.routes import bp as audit_bp
 from chalicelib.auth.routes import bp as auth_bp
@@ -29,3 +32,40 @@ def security_headers(event, get_response):
 for blueprint in (core_bp, auth_bp, audit_bp):
     app.register_blueprint(blueprint)
 register_lazy_routes(app)
+
+
+@app.schedule(Cron(30, 1, "*", "*", "?", "*"), name="nightly_reconciliation",
+              description="Funds and stock against their histories, nightly")
+def nightly_reconciliation(event):
+    from chalicelib.funds.service import nightly_reconciliation as run
+
+    return run().status
+
+
+@app.schedule(Rate(15, unit=Rate.MINUTES), name="quarter_hourly",
+              description="Mail retries from the outbox; queued reconciliations")
+def quarter_hourly(event):
+    from chalicelib.core.mail import retry_outbox
+    from chalicelib.funds.service import run_requested_reconciliation
+
+    run_requested_reconciliation()
+    return retry_outbox().as_dict()
+
+
+@app.schedule(Cron(0, 6, "*", "*", "?", "*"), name="clearance_reminders",
+              description="Police certificate expiry reminders to volunteers")
+def clearance_reminders(event):
+    from chalicelib.volunteers.reminders import daily_reminders
+
+    return daily_reminders().status
+
+
+@app.schedule(Cron(15, 2, "*", "*", "?", "*"), name="import_preview_cleanup",
+              description="Drops CSV import previews never confirmed")
+def import_preview_cleanup(event):
+    from chalicelib.core.clock import oslo_date
+    from chalicelib.core.jobs import run_once
+    from chalicelib.gifts.service import clean_stale_previews
+
+    return run_once("import-preview-cleanup", oslo_date().isoformat(),
+                    clean_stale_previews).status

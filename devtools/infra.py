@@ -210,6 +210,7 @@ def _kebab(logical: str) -> str:
 
 
 WEB_FUNCTION = "APIHandler"
+WEB_ROLE = "ApiHandlerRole"
 FUNCTION_ALARMS = {
     "Errors": "The function failed: an unhandled exception or a timeout",
     "Throttles": "Lambda refused invocations: the concurrency is used up",
@@ -221,8 +222,8 @@ def finish_template(template: dict[str, Any]) -> dict[str, Any]:
 
     - every function gets a fixed name `<stack>-<name>`, its own log group with
       the retention parameter (created before the function can log), the web
-      function's environment (the scheduled jobs need the same settings), and
-      an Errors and a Throttles alarm;
+      function's environment and role (the scheduled jobs need the same
+      settings and tables), and an Errors and a Throttles alarm;
     - the API's integrations name the web function by that fixed ARN rather
       than `${APIHandler.Arn}`, so the function's environment may refer to the
       API (public URL) and to the Cognito app client whose callback URL is the
@@ -243,6 +244,11 @@ def finish_template(template: dict[str, Any]) -> dict[str, Any]:
         if name != WEB_FUNCTION:
             variables = props.setdefault("Environment", {}).setdefault("Variables", {})
             variables.update(web["Environment"]["Variables"])
+            # One role for every function: the policies in infra/ name it.
+            own_role = props.get("Role", {}).get("Fn::GetAtt", [""])[0]
+            if own_role and own_role != WEB_ROLE:
+                resources.pop(own_role, None)
+            props["Role"] = {"Fn::GetAtt": [WEB_ROLE, "Arn"]}
         log_group = name + "LogGroup"
         resources[log_group] = {
             "Type": "AWS::Logs::LogGroup",

@@ -5,6 +5,8 @@ in the namespace `METRICS_NAMESPACE` (default `ngo-platform`): no PutMetricData
 call, no extra permission, nothing to wait for. The alarms of the stack watch:
 
 - `ReconciliationDrift` (øre): the sum of |drift| over every fund, nightly;
+- `ReconciliationMismatches` (count): funds and stock rows that differ from
+  their history, nightly;
 - `MailFailed` (count): a message given up after its last retry;
 - `SecretMissing` (count): a route needed a secret the store does not hold.
 
@@ -21,7 +23,8 @@ from typing import Any
 
 from chalicelib.config import env_str, get_settings
 
-UNITS = {"ReconciliationDrift": "None", "MailFailed": "Count", "SecretMissing": "Count"}
+UNITS = {"ReconciliationDrift": "None", "ReconciliationMismatches": "Count",
+         "MailFailed": "Count", "SecretMissing": "Count"}
 
 
 def namespace() -> str:

@@ -74,12 +74,13 @@ def _transfer(ctx, form: dict[str, str]) -> None:
 
 @page(bp, "/staff/funds", methods=["GET", "POST"], roles=MONEY_ROLES)
 def funds_page(ctx):
-    drifts, notice, is_admin = None, None, ADMIN in ctx.user.roles
+    notice, is_admin = None, ADMIN in ctx.user.roles
     form = ctx.form() if ctx.method == "POST" else {}
     action = form.get("action")
     if action == "reconcile" and is_admin:
-        drifts = service.reconcile()
+        service.request_reconciliation()
         record(ctx.user.actor, "read", "ledger", "reconcile")
+        notice = N_("A check is queued; it runs within 15 minutes.")
     elif action in ("create", "update") and is_admin:
         _save_fund(ctx, form)
         notice = N_("The fund was saved.")
@@ -89,7 +90,8 @@ def funds_page(ctx):
     return ctx.render(
         "funds/index.html",
         funds=service.list_funds(include_inactive=is_admin),
-        drifts=drifts,
+        last_check=service.last_reconciliation() if is_admin else None,
+        check_queued=is_admin and service.reconciliation_queued(),
         notice=notice,
         purposes=PURPOSES,
         is_admin=is_admin,
@@ -169,21 +171,20 @@ def transfer_api(ctx):
 
 @api(bp, "/api/funds/reconcile", methods=["POST"], roles=(ADMIN,))
 def reconcile_api(ctx):
-    drifts = service.reconcile()
+    """Queue a check (the quarter-hourly job runs it); answers the last one."""
+    service.request_reconciliation()
     record(ctx.user.actor, "read", "ledger", "reconcile")
+    last = service.last_reconciliation()
     return ctx.json_response(
         {
-            "funds": [
-                {
-                    "fund_id": d.fund_id,
-                    "stored": d.stored,
-                    "computed": d.computed,
-                    "drift": d.drift,
-                    "entries": d.entries,
-                    "months": d.months,
-                }
-                for d in drifts
-            ],
-            "ok": all(d.ok for d in drifts),
-        }
+            "queued": True,
+            "last": None if last is None else {
+                "period": last.period,
+                "status": last.status,
+                "finished_at": last.finished_at.isoformat() if last.finished_at
+                else None,
+                **last.result,
+            },
+        },
+        status=202,
     )

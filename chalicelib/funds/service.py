@@ -199,7 +199,15 @@ def ledger_page(
 
 
 # Re-exported so callers find the recompute next to the ledger it checks.
-from chalicelib.funds.reconcile import FundDrift, reconcile  # noqa: E402
+from chalicelib.funds.reconcile import (  # noqa: E402
+    FundDrift,
+    last_reconciliation,
+    nightly_reconciliation,
+    reconcile,
+    reconciliation_queued,
+    request_reconciliation,
+    run_requested_reconciliation,
+)
 
 __all__ = [
     "FundDrift",
@@ -208,8 +216,13 @@ __all__ = [
     "PostResult",
     "UnknownFund",
     "get_fund",
+    "last_reconciliation",
     "ledger_page",
     "list_funds",
+    "nightly_reconciliation",
     "post_movement",
     "reconcile",
+    "reconciliation_queued",
+    "request_reconciliation",
+    "run_requested_reconciliation",
 ]

@@ -268,3 +268,30 @@ def named_givers(year: int) -> list[ThankedGiver]:
         ThankedGiver(name, amount, channel)
         for (name, channel), amount in sorted(totals.items())
     ]
+
+
+PREVIEW_HOURS = 24  # a preview not confirmed within a day is dropped
+
+
+def clean_stale_previews(now: datetime | None = None) -> dict[str, int]:
+    """Delete previews older than PREVIEW_HOURS that were never confirmed
+    (they hold donors' names); a confirm racing the clean-up wins."""
+    from datetime import timedelta
+
+    from pynamodb.exceptions import DeleteError
+
+    from chalicelib.db import is_condition_failure
+
+    cutoff = (now or datetime.now(UTC)) - timedelta(hours=PREVIEW_HOURS)
+    deleted = 0
+    stale = GiftImport.scan((GiftImport.status == "preview")
+                            & (GiftImport.created_at < cutoff))
+    for draft in stale:
+        try:
+            draft.delete(condition=GiftImport.status == "preview")
+        except DeleteError as error:
+            if not is_condition_failure(error):
+                raise
+            continue
+        deleted += 1
+    return {"deleted": deleted}

@@ -6,6 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from chalicelib.core.clock import oslo_time
 from chalicelib.money import format_nok
 from chalicelib.web import urls
 from chalicelib.web.i18n import translations
@@ -29,6 +30,7 @@ def environment(lang: str) -> Any:
     env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
     env.filters["nok"] = format_nok
     env.globals["url"] = urls.url
+    env.filters["oslo_time"] = oslo_time
     return env
 
 

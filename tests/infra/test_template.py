@@ -164,3 +164,36 @@ def test_make_secrets_stores_secure_strings_where_the_function_reads_them(monkey
     assert again == []
     assert ssm.get_parameter(Name="/secrets-test/secret-key", WithDecryption=True)[
         "Parameter"]["Value"] == stored["Parameter"]["Value"]
+
+
+def test_the_four_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
+    schedules = {}
+    for name, function in functions(resources).items():
+        for event in function["Properties"].get("Events", {}).values():
+            if event["Type"] == "Schedule":
+                schedules[function["Properties"]["Handler"]] = event["Properties"][
+                    "Schedule"]
+    assert schedules == {
+        "app.nightly_reconciliation": "cron(30 1 * * ? *)",
+        "app.quarter_hourly": "rate(15 minutes)",
+        "app.clearance_reminders": "cron(0 6 * * ? *)",
+        "app.import_preview_cleanup": "cron(15 2 * * ? *)",
+    }
+    web = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    for name, function in functions(resources).items():
+        assert function["Properties"]["Environment"]["Variables"] == web, name
+    nightly = [f for f in functions(resources).values()
+               if f["Properties"]["Handler"] == "app.nightly_reconciliation"]
+    assert nightly[0]["Properties"]["Timeout"] == 300
+    mismatches = resources["AlarmReconciliationMismatches"]["Properties"]
+    assert mismatches["MetricName"] == "ReconciliationMismatches"
+
+
+def test_every_function_runs_with_the_one_role_the_table_and_mail_policies_name(
+        resources):
+    roles = {json.dumps(f["Properties"]["Role"]) for f in functions(resources).values()}
+    assert roles == {json.dumps({"Fn::GetAtt": ["ApiHandlerRole", "Arn"]})}
+    assert [n for n, r in resources.items() if r["Type"] == "AWS::IAM::Role"] == [
+        "ApiHandlerRole"]
+    for policy in ("TablesAccessPolicy", "MailPolicy"):
+        assert resources[policy]["Properties"]["Roles"] == [{"Ref": "ApiHandlerRole"}]
