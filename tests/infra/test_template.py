@@ -168,7 +168,7 @@ def test_make_secrets_stores_secure_strings_where_the_function_reads_them(monkey
 
 def test_the_four_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
     schedules = {}
-    for name, function in functions(resources).items():
+    for function in functions(resources).values():
         for event in function["Properties"].get("Events", {}).values():
             if event["Type"] == "Schedule":
                 schedules[function["Properties"]["Handler"]] = event["Properties"][
