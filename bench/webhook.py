@@ -36,6 +36,7 @@ def paid_event(n: int) -> bytes:
                "customer_details": {"email": "donor@example.org"},
                "metadata": {"fund_id": "christmas", "campaign_id": "bench"}}
     return json.dumps({"id": f"evt_b{n}", "type": "checkout.session.completed",
+                       "livemode": False,
                        "data": {"object": session}}).encode()
 
 

@@ -5,6 +5,7 @@ An event that fails is acknowledged and kept for finance instead."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from chalicelib.donations.models import Campaign
@@ -32,6 +33,26 @@ MONEY = {
     "charge.dispute.created": ("amount", False),
     "charge.dispute.closed": ("amount", False),
 }
+
+
+# Funds and campaigns that passed, for a few minutes per process: most events
+# then cost no extra read. The ledger's own conditions still refuse a missing
+# fund or campaign; a fund closed meanwhile is caught after at most KEEP_S.
+KEEP_S = 300.0
+_passed: dict[str, float] = {}
+
+
+def forget() -> None:
+    """Drop what this process remembered (tests; a fund changed)."""
+    _passed.clear()
+
+
+def _remembered(key: str) -> bool:
+    return _passed.get(key, 0.0) > time.monotonic()
+
+
+def _remember(key: str) -> None:
+    _passed[key] = time.monotonic() + KEEP_S
 
 
 def problem(event: dict[str, Any]) -> str | None:
@@ -70,15 +91,20 @@ def _fund_problem(kind: str, obj: dict[str, Any]) -> str | None:
 
     meta = _invoice_metadata(obj) if kind == "invoice.paid" else dict(
         obj.get("metadata") or {})
-    try:
-        fund = get_fund(str(meta.get("fund_id") or "general"))
-    except UnknownFund:
-        return "fund_not_allowed"
-    if (fund.kind or "fund") != "fund" or not fund.public or not fund.active:
-        return "fund_not_allowed"
-    if meta.get("campaign_id"):
+    fund_key = f"fund:{meta.get('fund_id') or 'general'}"
+    if not _remembered(fund_key):
         try:
-            Campaign.get(str(meta["campaign_id"]))
+            fund = get_fund(fund_key[5:])
+        except UnknownFund:
+            return "fund_not_allowed"
+        if (fund.kind or "fund") != "fund" or not fund.public or not fund.active:
+            return "fund_not_allowed"
+        _remember(fund_key)
+    campaign_key = f"campaign:{meta.get('campaign_id') or ''}"
+    if meta.get("campaign_id") and not _remembered(campaign_key):
+        try:
+            Campaign.get(campaign_key[9:])
         except Campaign.DoesNotExist:
             return "unknown_campaign"
+        _remember(campaign_key)
     return None

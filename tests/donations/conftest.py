@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from chalicelib.donations import checks
 from chalicelib.donations.settings import donation_settings
 from chalicelib.funds import demo as funds_demo
 
@@ -22,8 +23,10 @@ def donation_env(monkeypatch, tmp_path):
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
     monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
     donation_settings.cache_clear()
+    checks.forget()
     yield
     donation_settings.cache_clear()
+    checks.forget()
 
 
 @pytest.fixture
