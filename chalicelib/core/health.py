@@ -12,6 +12,18 @@ import urllib.request
 
 from chalicelib.audit.models import AuditEntry
 from chalicelib.config import get_settings
+from chalicelib.errors import N_, DomainError
+
+
+class DatabaseUnavailable(DomainError):
+    """/healthz: DynamoDB did not answer within 2 s (503, load balancers and
+    uptime checks see it; the body is the usual JSON error)."""
+
+    code = "dynamodb_unavailable"
+    status = 503
+    retry_after = 30
+    message = N_("This service is not available right now. Please try again in a few "
+                 "minutes.")
 
 
 def _endpoint() -> str:

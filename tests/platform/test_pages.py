@@ -98,14 +98,18 @@ def test_an_unknown_route_is_not_a_stack_trace(client):
     assert b"Traceback" not in response.body
 
 
-def test_health_says_when_dynamodb_does_not_answer(client, monkeypatch):
+def test_healthz_answers_503_with_a_json_error_when_dynamodb_refuses_connections(
+        client, monkeypatch):
     from devtools.localstack import free_port
 
     monkeypatch.setattr("chalicelib.core.health._endpoint",
-                        lambda: f"http://127.0.0.1:{free_port()}")
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert json_body(response)["dynamodb"] is False
+                        lambda: f"http://127.0.0.1:{free_port()}")  # nobody listens
+    response = client.get("/healthz", headers={"Accept-Language": "en"})
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "30"
+    assert json_body(response)["error"]["code"] == "dynamodb_unavailable"
+    monkeypatch.undo()
+    assert client.get("/healthz").status_code == 200
 
 
 def test_outside_local_responses_demand_https(monkeypatch):
@@ -119,3 +123,4 @@ def test_outside_local_responses_demand_https(monkeypatch):
     headers: dict = {}
     security.add_security_headers(headers)
     assert headers["Strict-Transport-Security"].startswith("max-age=")
+
