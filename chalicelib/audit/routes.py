@@ -9,4 +9,5 @@ bp = Blueprint(__name__)
 
 @page(bp, "/staff/audit", roles=(ADMIN,))
 def recent_entries(ctx):
+    audit.record(ctx.user.actor, "read", "audit", "recent")  # who read the log
     return ctx.render("audit/recent.html", entries=audit.recent(limit=200))

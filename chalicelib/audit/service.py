@@ -43,6 +43,17 @@ def record(actor: Actor, action: str, record_type: str, record_id: str) -> None:
         condition=AuditEntry.entry_id.does_not_exist())
 
 
+def record_many(actor: Actor, action: str, record_type: str,
+                record_ids: list[str]) -> None:
+    """One entry per record in a batch (a page that shows several clients)."""
+    ids = sorted(set(record_ids))
+    if not ids:
+        return
+    with AuditEntry.batch_write() as batch:
+        for record_id in ids:
+            batch.save(_entry(actor, action, record_type, record_id))
+
+
 def entry_write(actor: Actor, action: str, record_type: str,
                 record_id: str) -> Callable[[Any], None]:
     """The same entry as a write for a caller's transaction (no extra request)."""

@@ -7,6 +7,7 @@ import secrets
 
 from chalice import Blueprint
 
+from chalicelib.audit.service import record
 from chalicelib.auth import cognito
 from chalicelib.auth import service as auth
 from chalicelib.auth.roles import ANY_USER
@@ -79,7 +80,8 @@ def callback(ctx):
     if not state or state != ctx.cookies.get("oauth_state"):
         raise Unauthenticated()
     token = cognito.exchange_code(ctx.query.get("code", ""), _callback_url(ctx))
-    auth.user_from_token(token)  # verify before it becomes a session
+    user = auth.user_from_token(token)  # verify before it becomes a session
+    record(user.actor, "login", "session", "-")
     return _start_session(ctx, token, "/me")
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import time
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.audit.service import Actor, record
 from chalicelib.auth import ratelimit, tokens
 from chalicelib.auth.models import LocalUser, RevokedSession
 from chalicelib.auth.passwords import hash_password, verify_password
@@ -16,6 +18,7 @@ from chalicelib.errors import N_, TooManyRequests, Unauthenticated
 FAILED_LOGIN_LIMIT = 5
 FAILED_LOGIN_WINDOW = 15 * 60
 WRONG_LOGIN = N_("Wrong email or password.")
+ANONYMOUS = Actor("anonymous")
 
 
 def login(email: str, password: str) -> str:
@@ -24,6 +27,7 @@ def login(email: str, password: str) -> str:
     email = email.strip().lower()
     key = f"login:{email}"
     if ratelimit.count(key, FAILED_LOGIN_WINDOW) >= FAILED_LOGIN_LIMIT:
+        record(ANONYMOUS, "login_refused", "login", login_digest(email))
         raise TooManyRequests()
     try:
         user = LocalUser.get(email) if email else None
@@ -31,8 +35,15 @@ def login(email: str, password: str) -> str:
         user = None
     if not verify_password(password, user.password_hash if user else None) or not user:
         ratelimit.hit(key, FAILED_LOGIN_WINDOW)
+        record(ANONYMOUS, "login_failed", "login", login_digest(email))
         raise Unauthenticated(WRONG_LOGIN)
+    record(Actor(user.user_id, tuple(sorted(user.roles))), "login", "session", "-")
     return tokens.issue_local_token(user.user_id, user.email, sorted(user.roles))
+
+
+def login_digest(email: str) -> str:
+    """Which login was tried, for the audit log, without the address itself."""
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
 def _roles_from(claims: dict[str, Any]) -> tuple[str, ...]:
@@ -67,6 +78,7 @@ def logout(user: User, hours: int = 24) -> None:
     if user.session_id:
         expires = datetime.fromtimestamp(time.time() + hours * 3600, UTC)
         RevokedSession(user.session_id, expires=expires).save()
+    record(user.actor, "logout", "session", "-")
 
 
 def ensure_local_user(email: str, password: str, roles: list[str]) -> None:

@@ -8,7 +8,7 @@ from datetime import date
 
 from chalice import Blueprint, Response
 
-from chalicelib.audit.service import record
+from chalicelib.audit.service import record, record_many
 from chalicelib.auth.roles import ADMIN, FINANCE, STAFF
 from chalicelib.disbursements import bridging, cashbox, service, totals
 from chalicelib.errors import N_, DomainError, ValidationFailed
@@ -205,6 +205,8 @@ def disbursements_page(ctx):
         except (service.ClientLimitExceeded, service.PurposeNotCovered) as failure:
             error = failure
     pending = service.pending() if ctx.user.has_any(DECIDERS) else []
+    record_many(ctx.user.actor, "read", "disbursement",
+                [str(item.disbursement_id) for item in pending])
     return ctx.render(
         "disbursements/index.html",
         status=400 if error else 200,
@@ -349,6 +351,7 @@ def cash_boxes_page(ctx):
             )
             notice = N_("The count was recorded.")
     boxes = cashbox.list_boxes()
+    record(ctx.user.actor, "read", "cash_box", "list")
     return ctx.render(
         "disbursements/cash_boxes.html",
         notice=notice,

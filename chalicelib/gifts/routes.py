@@ -7,6 +7,7 @@ from datetime import date
 
 from chalice import Blueprint
 
+from chalicelib.audit.service import record
 from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.core.thanks import register_money_givers
 from chalicelib.errors import N_, ValidationFailed
@@ -56,6 +57,7 @@ def gifts_api(ctx):
         if not year.isdigit():
             raise ValidationFailed({"year": N_("Give a year.")})
         gifts = service.gifts_of_year(int(year))
+        record(ctx.user.actor, "read", "gift", f"list-{year}")
         return ctx.json_response({"gifts": [_gift_json(g) for g in gifts]})
     gift, created = service.record_gift(service.validate(ctx.json()), ctx.user.actor)
     return ctx.json_response(_gift_json(gift), status=201 if created else 200)
@@ -96,6 +98,7 @@ def gifts_page(ctx):
             notice = N_("The gift was recorded.")
         except ValidationFailed as error:
             errors = error.fields
+    record(ctx.user.actor, "read", "gift", f"list-{date.today().year}")
     gifts = sorted(
         service.gifts_of_year(date.today().year),
         key=lambda g: g.created_at,

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from chalicelib.audit.service import record
 from chalicelib.auth.roles import COORDINATOR, FINANCE, STAFF, STAFF_ROLES
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.inkind import catalogue, needs, service, stock, thanks
@@ -225,6 +226,7 @@ def _year(ctx) -> int:
 def thanks_page(ctx):
     year = _year(ctx)
     rows = thanks.thank_you_list(year, ctx.lang)
+    record(ctx.user.actor, "read", "thank_you_list", str(year))
     return ctx.render(
         "inkind/thanks.html", rows=rows, year=year, describe=thanks.describe_gifts
     )
@@ -236,6 +238,7 @@ def thanks_csv(ctx):
 
     year = _year(ctx)
     headers = [ctx.gettext(h) for h in ("Name", "Kind", "Gifts", "Value (NOK)")]
+    record(ctx.user.actor, "read", "thank_you_list", f"{year}.csv")
     body = thanks.as_csv(thanks.thank_you_list(year, ctx.lang), headers)
     return Response(
         body,

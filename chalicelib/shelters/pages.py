@@ -8,6 +8,7 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib.audit.service import record_many
 from chalicelib.auth.roles import STAFF_ROLES
 from chalicelib.errors import DomainError, ValidationFailed
 from chalicelib.shelters import registry, rules, search, service
@@ -42,11 +43,15 @@ def _detail(ctx, shelter_id: str, error: DomainError | None = None) -> Any:
     moment = datetime.now(UTC)
     secret = registry.confidential(shelter_id, ctx.user.actor)
     message = _message(ctx, error) if error else None
+    holds = registry.active_holds_of(shelter, moment)
+    stays = registry.active_stays_of(shelter_id)
+    # The page shows who is held or staying: each client shown is a read.
+    shown = [str(h.client_code) for h in holds] + [str(s.client_code) for s in stays]
+    record_many(ctx.user.actor, "read", "client", shown)
     return ctx.render(
         "shelters/detail.html", status=error.status if error else 200,
         shelter=shelter, row=search.availability_row(shelter, moment), secret=secret,
-        holds=registry.active_holds_of(shelter, moment),
-        stays=registry.active_stays_of(shelter_id), error=message,
+        holds=holds, stays=stays, error=message,
         notice=NOTICES.get(ctx.query.get("done", "")), **_common(ctx))
 
 
