@@ -79,3 +79,14 @@ class TooManyRequests(DomainError):
     code = "too_many_requests"
     status = 429
     message = N_("Too many attempts. Please wait a few minutes and try again.")
+
+
+class Busy(DomainError):
+    """DynamoDB stayed busy (conflicts, throttling, 5xx) for the whole retry
+    budget; nothing was written, so the same request may simply be sent again."""
+
+    code = "busy"
+    status = 503
+    retry_after = 2
+    message = N_("We are very busy right now and nothing was saved. Please try again "
+                 "in a moment.")

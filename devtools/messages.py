@@ -26,6 +26,7 @@ PLATFORM = [
     "chalicelib/errors.py",
     "templates/base.html",
     "templates/error.html",
+    "templates/busy.html",
     "templates/core",
     "templates/auth",
     "templates/audit",

@@ -7,13 +7,21 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
-from chalicelib.audit.service import Actor, record
-from chalicelib.db import put_if_absent
+from chalicelib.audit.service import Actor
 from chalicelib.disbursements.models import CashCount
-from chalicelib.errors import N_, ValidationFailed
+from chalicelib.errors import N_, Conflict, ValidationFailed
 from chalicelib.funds.admin import FUND_ID, FundExists, forget_cached_funds
 from chalicelib.funds.models import Fund
-from chalicelib.funds.service import Posting, get_fund, list_funds, post_movement
+from chalicelib.funds.service import (
+    FundChanged,
+    Posting,
+    add_movement,
+    get_fund,
+    list_funds,
+    post_movement,
+    version_is,
+)
+from chalicelib.uow import UnitOfWork
 
 
 def box_id_for(office: str) -> str:
@@ -39,10 +47,11 @@ def create_box(
         public=False,
         balance=0,
     )
-    if not put_if_absent(box):
-        raise FundExists(fund=box_id)
+    uow = UnitOfWork(actor, ("create", "cash_box", box_id))
+    uow.save(box, condition=Fund.fund_id.does_not_exist(),
+             on_fail=FundExists(fund=box_id))
+    uow.commit()
     forget_cached_funds()
-    record(actor, "create", "cash_box", box_id)
     return box
 
 
@@ -72,17 +81,25 @@ def top_up(
         actor,
         reference=box_id,
     )
-    record(actor, "create", "cash_topup", movement_id)
+
+
+class CountRaced(Conflict):
+    code = "count_raced"
+    message = N_("Money moved in or out of the box while you counted. Count the "
+                 "box again.")
 
 
 def count(box_id: str, counted: int, actor: Actor, note: str = "") -> CashCount:
     """Record a count; a difference is booked on the box so that the books
-    show what is really there (the count keeps expected and difference)."""
+    show what is really there (the count keeps expected and difference).
+    CountRaced when money moved since the box was read: the difference
+    would be wrong."""
     if counted < 0:
         raise ValidationFailed({"counted": N_("Give the counted amount.")})
     box = get_box(box_id)
     now = datetime.now(UTC)
     expected = int(box.balance)
+    version = int(box.version) if box.version is not None else None
     entry = CashCount(
         box_id,
         now,
@@ -92,20 +109,19 @@ def count(box_id: str, counted: int, actor: Actor, note: str = "") -> CashCount:
         actor=actor.user_id,
         note=note.strip()[:200] or None,
     )
+    uow = UnitOfWork(actor, ("create", "cash_count", box_id))
+    uow.save(entry, condition=CashCount.counted_at.does_not_exist())
     if counted != expected:
-        post_movement(
-            f"count-{box_id}-{now.isoformat()}",
-            "cash_count",
-            [Posting(box_id, counted - expected)],
-            actor,
-            reference=box_id,
-            memo="count difference",
-            at=now,
-            extra_writes=[lambda tx: tx.save(entry)],
-        )
+        add_movement(uow, f"count-{box_id}-{now.isoformat()}", "cash_count",
+                     [Posting(box_id, counted - expected)], reference=box_id,
+                     memo="count difference", at=now, unchanged={box_id: version})
     else:
-        entry.save()
-    record(actor, "create", "cash_count", box_id)
+        uow.condition_check(Fund, box_id, condition=version_is(version),
+                            on_fail=CountRaced())
+    try:
+        uow.commit()
+    except FundChanged:
+        raise CountRaced() from None
     return entry
 
 

@@ -27,6 +27,7 @@ from chalicelib.funds.admin import cached_fund
 from chalicelib.funds.purposes import PURPOSES, fund_pays
 from chalicelib.funds.service import FundExhausted, Posting, post_movement
 from chalicelib.money import format_nok
+from chalicelib.uow import REPLAY, UnitOfWork
 
 METHODS = ("cash", "payment_card", "bank_transfer")
 
@@ -228,19 +229,19 @@ def create(
     )
     if req.amount > settings.four_eyes_threshold():
         item.pending = "pending"
-        created = _save_pending(item)
+        created = _save_pending(item, actor)
     else:
         created = _pay(item, actor, now, new=True)
     if not created:
         return _replay(Disbursement.get(disbursement_id), req)
-    record(actor, "create", "disbursement", disbursement_id)
     return item, True
 
 
-def _save_pending(item: Disbursement) -> bool:
-    from chalicelib.db import put_if_absent
-
-    return put_if_absent(item)
+def _save_pending(item: Disbursement, actor: Actor) -> bool:
+    uow = UnitOfWork(actor, ("create", "disbursement", item.disbursement_id))
+    uow.save(item, condition=Disbursement.disbursement_id.does_not_exist(),
+             on_fail=REPLAY)
+    return uow.commit()
 
 
 def _pay(item: Disbursement, actor: Actor, now: datetime, new: bool) -> bool:
@@ -270,6 +271,7 @@ def _pay(item: Disbursement, actor: Actor, now: datetime, new: bool) -> bool:
         actor,
         reference=item.disbursement_id,
         at=now,
+        audit=("create" if new else "approve", "disbursement", item.disbursement_id),
         extra_writes=[
             write_item,
             *total_writes(now, item.fund_id, item.purpose, int(item.amount), 1),
@@ -289,6 +291,8 @@ def approve(disbursement_id: str, actor: Actor) -> Disbursement:
     """A second person (finance or admin) approves: the money leaves now, or
     FundExhausted if the fund cannot pay it any more."""
     item = get(disbursement_id)
+    if _decided_by(item, actor, "paid"):
+        return item  # this approval, sent again
     if item.status != "pending":
         raise WrongStatus(status=item.status)
     if item.created_by == actor.user_id:
@@ -301,35 +305,50 @@ def approve(disbursement_id: str, actor: Actor) -> Disbursement:
     except Conflict:  # decided by someone else in the meantime
         paid = False
     if not paid:
-        raise WrongStatus(status=get(disbursement_id).status)
-    record(actor, "approve", "disbursement", disbursement_id)
+        current = get(disbursement_id)
+        if _decided_by(current, actor, "paid"):
+            return current  # committed by a retry of this same request
+        raise WrongStatus(status=current.status)
     return item
+
+
+def _decided_by(item: Disbursement, actor: Actor, status: str) -> bool:
+    return item.status == status and item.decided_by == actor.user_id
 
 
 def reject(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
     item = get(disbursement_id)
+    if _decided_by(item, actor, "rejected"):
+        return item  # this rejection, sent again
     if item.status != "pending":
         raise WrongStatus(status=item.status)
     if item.created_by == actor.user_id:
         raise OwnApproval()
-    from pynamodb.exceptions import UpdateError
-
     now = datetime.now(UTC)
-    try:
-        item.update(
-            actions=[
-                Disbursement.status.set("rejected"),
-                Disbursement.pending.remove(),
-                Disbursement.decided_by.set(actor.user_id),
-                Disbursement.decided_at.set(now),
-                Disbursement.reason.set(reason[:300] or "-"),
-            ],
-            condition=Disbursement.status == "pending",
-        )
-    except UpdateError:
-        raise WrongStatus(status=get(disbursement_id).status) from None
-    record(actor, "reject", "disbursement", disbursement_id)
+    uow = UnitOfWork(actor, ("reject", "disbursement", disbursement_id))
+    uow.update(
+        item,
+        actions=[
+            Disbursement.status.set("rejected"),
+            Disbursement.pending.remove(),
+            Disbursement.decided_by.set(actor.user_id),
+            Disbursement.decided_at.set(now),
+            Disbursement.reason.set(reason[:300] or "-"),
+        ],
+        condition=Disbursement.status == "pending",
+        on_fail=lambda: _rejected_before(disbursement_id, actor),
+    )
+    if not uow.commit():
+        return get(disbursement_id)
+    item.status, item.decided_by, item.reason = "rejected", actor.user_id, reason[:300]
     return item
+
+
+def _rejected_before(disbursement_id: str, actor: Actor) -> Exception:
+    current = get(disbursement_id)
+    if _decided_by(current, actor, "rejected"):
+        return REPLAY
+    return WrongStatus(status=current.status)
 
 
 def reverse(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
@@ -340,7 +359,7 @@ def reverse(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
     if item.status != "paid":
         raise WrongStatus(status=item.status)
     now = datetime.now(UTC)
-    result = post_movement(
+    post_movement(
         f"reversal-{disbursement_id}",
         "reversal",
         [Posting(item.account, int(item.amount))],
@@ -348,6 +367,7 @@ def reverse(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
         reference=disbursement_id,
         memo=reason.strip()[:200],
         at=now,
+        audit=("reverse", "disbursement", disbursement_id),
         extra_writes=[
             lambda tx: tx.update(
                 item,
@@ -362,8 +382,6 @@ def reverse(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
             ),
         ],
     )
-    if result.created:
-        record(actor, "reverse", "disbursement", disbursement_id)
     return get(disbursement_id)
 
 

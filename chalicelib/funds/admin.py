@@ -6,12 +6,18 @@ from __future__ import annotations
 import re
 import time
 
-from chalicelib.audit.service import Actor, record
-from chalicelib.db import put_if_absent
+from chalicelib.audit.service import Actor
 from chalicelib.errors import N_, Conflict, ValidationFailed
 from chalicelib.funds.models import Fund
 from chalicelib.funds.purposes import PURPOSES
-from chalicelib.funds.service import Posting, PostResult, get_fund, post_movement
+from chalicelib.funds.service import (
+    Posting,
+    PostResult,
+    UnknownFund,
+    get_fund,
+    post_movement,
+)
+from chalicelib.uow import UnitOfWork
 
 FUND_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 LANGS = ("nb", "en", "es")
@@ -72,10 +78,11 @@ def create_fund(
         purposes=purposes or None,
         balance=0,
     )
-    if not put_if_absent(fund):
-        raise FundExists(fund=fund_id)
+    uow = UnitOfWork(actor, ("create", "fund", fund_id))
+    uow.save(fund, condition=Fund.fund_id.does_not_exist(),
+             on_fail=FundExists(fund=fund_id))
+    uow.commit()
     forget_cached_funds()
-    record(actor, "create", "fund", fund_id)
     return fund
 
 
@@ -92,7 +99,9 @@ def update_fund(
     """Change a fund's names and rules; never its balance."""
     _check_settings(names, purposes)
     fund = get_fund(fund_id)
-    fund.update(
+    uow = UnitOfWork(actor, ("update", "fund", fund_id))
+    uow.update(
+        fund,
         actions=[
             Fund.names.set({lang: names[lang].strip() for lang in LANGS}),
             Fund.restricted.set(restricted),
@@ -101,9 +110,11 @@ def update_fund(
             Fund.active.set(active),
         ],
         condition=Fund.fund_id.exists(),
+        on_fail=UnknownFund(fund=fund_id),
     )
+    uow.commit()
     forget_cached_funds()
-    record(actor, "update", "fund", fund_id)
+    fund.restricted, fund.public, fund.active = restricted, public, active
     return fund
 
 
@@ -142,15 +153,13 @@ def transfer(
         raise ValidationFailed({"from_fund": N_("Choose a fund.")})
     if not may_receive(source, target):
         raise RestrictedMoney(source=source.name("en"))
-    result = post_movement(
+    return post_movement(
         movement_id,
         "transfer",
         [Posting(from_fund, -amount), Posting(to_fund, amount)],
         actor,
         memo=reason[:200],
     )
-    record(actor, "create", "transfer", movement_id)
-    return result
 
 
 def adjust(
@@ -158,12 +167,10 @@ def adjust(
 ) -> PostResult:
     """A correcting entry (admin), e.g. after a bank reconciliation."""
     get_fund(fund_id)
-    result = post_movement(
+    return post_movement(
         movement_id,
         "adjustment",
         [Posting(fund_id, amount)],
         actor,
         memo=reason[:200],
     )
-    record(actor, "create", "adjustment", movement_id)
-    return result

@@ -27,6 +27,9 @@ class Fund(BaseModel):
     purposes = UnicodeSetAttribute(null=True)  # restricted funds pay only these
     currency = UnicodeAttribute(default="NOK")
     balance = NumberAttribute(default=0)
+    # +1 with every ledger movement: a count or check conditional on it sees
+    # any money that moved since it read the balance (unset before the first).
+    version = NumberAttribute(null=True)
     active = BooleanAttribute(default=True)
     # "fund", or "cash_box": an office's petty cash, an account of the ledger
     # whose money came from `source_fund` and follows its rules.

@@ -8,20 +8,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
+from typing import Any
 
 from chalicelib.audit.service import Actor
-from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, NotFound
 from chalicelib.funds.models import Fund, FundMonth, LedgerEntry, Movement
 from chalicelib.money import format_nok
+from chalicelib.uow import REPLAY, Audit, UnitOfWork
 
 
 class FundExhausted(Conflict):
     code = "fund_exhausted"
     message = N_("The fund %(fund)s has only %(balance)s left.")
+
+
+class FundChanged(Conflict):
+    code = "fund_changed"
+    message = N_("Money moved in or out of %(fund)s since you looked. Check the "
+                 "figures and try again.")
 
 
 class UnknownFund(NotFound):
@@ -42,7 +46,7 @@ class PostResult:
     entries: list[Posting] = field(default_factory=list)
 
 
-ExtraWrite = Callable[[TransactWrite], None]
+ExtraWrite = Callable[[Any], None]  # called with the UnitOfWork
 
 
 def get_fund(fund_id: str) -> Fund:
@@ -80,108 +84,121 @@ def post_movement(
     extra_writes: list[ExtraWrite] | None = None,
     currency: str = "NOK",
     at: datetime | None = None,
+    audit: Audit | None = None,
 ) -> PostResult:
-    """Post one movement. `extra_writes` add the caller's own records (a
-    donation, a disbursement) to the same transaction. Raises FundExhausted
-    when a fund would go below zero and `allow_negative` is false."""
+    """Post one movement with its audit entry (`audit`, by default "create"
+    `kind` `movement_id`) in one transaction. `extra_writes` add the caller's
+    own records (a donation, a disbursement) to it. Raises FundExhausted when
+    a fund would go below zero and `allow_negative` is false; a movement id
+    posted before changes nothing (created False)."""
+    uow = UnitOfWork(actor, audit or ("create", kind, movement_id))
+    add_movement(uow, movement_id, kind, postings, reference=reference, memo=memo,
+                 allow_negative=allow_negative, currency=currency, at=at)
+    for write in extra_writes or []:
+        write(uow)
+    return PostResult(movement_id, uow.commit(), list(postings))
+
+
+def add_movement(
+    uow: UnitOfWork,
+    movement_id: str,
+    kind: str,
+    postings: list[Posting],
+    *,
+    reference: str | None = None,
+    memo: str | None = None,
+    allow_negative: bool = False,
+    currency: str = "NOK",
+    at: datetime | None = None,
+    unchanged: dict[str, int | None] | None = None,
+) -> None:
+    """The writes of one movement, for a caller's unit of work: its Movement
+    item (REPLAY when posted before), ledger entries, balances, month totals.
+    `unchanged` maps a fund to the version read: FundChanged if it moved."""
     if not postings or any(not isinstance(p.amount, int) for p in postings):
         raise ValueError("postings must carry whole øre")
     now = at or datetime.now(UTC)
-    month = now.strftime("%Y-%m")
-    try:
-        # No ClientRequestToken: a retry carries a new timestamp, which DynamoDB
-        # would refuse as a token mismatch; the Movement condition makes it safe.
-        with transaction() as tx:
-            tx.save(
-                Movement(
-                    movement_id,
-                    kind=kind,
-                    created_at=now,
-                    entries=[
-                        {"fund_id": p.fund_id, "amount": p.amount} for p in postings
-                    ],
-                ),
-                condition=Movement.movement_id.does_not_exist(),
-            )
-            for posting in postings:
-                _add_posting(
-                    tx,
-                    posting,
-                    movement_id,
-                    kind,
-                    now,
-                    month,
-                    actor,
-                    reference,
-                    memo,
-                    allow_negative,
-                    currency,
-                )
-            for write in extra_writes or []:
-                write(tx)
-    except TransactWriteError as error:
-        return _explain_failure(error, movement_id, postings, allow_negative)
-    return PostResult(movement_id, True, list(postings))
+    # No ClientRequestToken of our own: a retried request carries a new
+    # timestamp; the Movement condition makes it safe (the unit of work's
+    # token only covers its own retries of the identical request).
+    uow.save(
+        Movement(
+            movement_id,
+            kind=kind,
+            created_at=now,
+            entries=[{"fund_id": p.fund_id, "amount": p.amount} for p in postings],
+        ),
+        condition=Movement.movement_id.does_not_exist(),
+        on_fail=REPLAY,
+    )
+    line = _Line(movement_id, kind, now, uow.actor, reference, memo, currency)
+    for posting in postings:
+        read = (unchanged or {}).get(posting.fund_id, -1)
+        _add_posting(uow, posting, line, allow_negative, read)
+
+
+def version_is(version: int | None) -> Any:
+    """The condition that a fund's version is still the one read."""
+    return Fund.version == version if version else Fund.version.does_not_exist()
+
+
+@dataclass(frozen=True)
+class _Line:
+    movement_id: str
+    kind: str
+    now: datetime
+    actor: Actor
+    reference: str | None
+    memo: str | None
+    currency: str
 
 
 def _add_posting(
-    tx: TransactWrite,
-    posting: Posting,
-    movement_id: str,
-    kind: str,
-    now: datetime,
-    month: str,
-    actor: Actor,
-    reference: str | None,
-    memo: str | None,
-    allow_negative: bool,
-    currency: str,
+    uow: UnitOfWork, posting: Posting, line: _Line, allow_negative: bool,
+    read_version: int | None,
 ) -> None:
-    tx.save(
+    uow.save(
         LedgerEntry(
             posting.fund_id,
-            f"{now.isoformat(timespec='microseconds')}#{movement_id}",
-            movement_id=movement_id,
-            kind=kind,
+            f"{line.now.isoformat(timespec='microseconds')}#{line.movement_id}",
+            movement_id=line.movement_id,
+            kind=line.kind,
             amount=posting.amount,
-            currency=currency,
-            created_at=now,
-            actor=actor.user_id,
-            reference=reference,
-            memo=memo,
+            currency=line.currency,
+            created_at=line.now,
+            actor=line.actor.user_id,
+            reference=line.reference,
+            memo=line.memo,
         ),
         condition=LedgerEntry.entry_id.does_not_exist(),
     )
-    condition = Fund.fund_id.exists() & (Fund.currency == currency)
+    condition = Fund.fund_id.exists() & (Fund.currency == line.currency)
     if posting.amount < 0 and not allow_negative:
         condition &= Fund.balance >= -posting.amount
-    tx.update(
+    if read_version != -1:
+        condition &= version_is(read_version)
+    uow.update(
         Fund(posting.fund_id),
-        actions=[Fund.balance.add(posting.amount)],
+        actions=[Fund.balance.add(posting.amount), Fund.version.add(1)],
         condition=condition,
+        on_fail=lambda: _refused(posting.fund_id, line.currency, read_version),
     )
     column = FundMonth.income if posting.amount >= 0 else FundMonth.spending
-    tx.update(
-        FundMonth(posting.fund_id, month), actions=[column.add(abs(posting.amount))]
+    uow.update(
+        FundMonth(posting.fund_id, line.now.strftime("%Y-%m")),
+        actions=[column.add(abs(posting.amount))],
     )
 
 
-def _explain_failure(
-    error: TransactWriteError, movement_id: str, postings: list[Posting],
-    allow_negative: bool,
-) -> PostResult:
-    if not is_condition_failure(error):
-        raise error
-    reasons = error.cancellation_reasons or []
-    if reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed":
-        return PostResult(movement_id, False, list(postings))  # posted before
-    for posting in [p for p in postings if p.amount < 0 and not allow_negative]:
-        fund = get_fund(posting.fund_id)
-        if fund.balance < -posting.amount:
-            raise FundExhausted(
-                fund=fund.name("en"), balance=format_nok(int(fund.balance))
-            )
-    raise Conflict()
+def _refused(fund_id: str, currency: str, read_version: int | None) -> Exception:
+    """Why a fund refused a posting: unknown, other currency, moved since it
+    was read, or too little money."""
+    fund = get_fund(fund_id)
+    if fund.currency != currency:
+        return Conflict()
+    if read_version != -1 and fund.version != read_version:
+        return FundChanged(fund=fund.name("en"))
+    return FundExhausted(fund=fund.name("en"), balance=format_nok(int(fund.balance)))
 
 
 def ledger_page(
@@ -211,8 +228,10 @@ from chalicelib.funds.reconcile import (  # noqa: E402
 
 __all__ = [
     "FundDrift",
+    "FundChanged",
     "FundExhausted",
     "Posting",
+    "add_movement",
     "PostResult",
     "UnknownFund",
     "get_fund",
@@ -225,4 +244,5 @@ __all__ = [
     "reconciliation_queued",
     "request_reconciliation",
     "run_requested_reconciliation",
+    "version_is",
 ]

@@ -25,6 +25,7 @@ from chalicelib.auth import service as auth
 from chalicelib.core.secrets import SecretMissing
 from chalicelib.errors import (
     N_,
+    Busy,
     CsrfFailed,
     DomainError,
     Forbidden,
@@ -81,6 +82,8 @@ def _error_response(ctx: RequestContext, error: DomainError) -> Response:
             response.headers["WWW-Authenticate"] = "Bearer"
     elif isinstance(error, Unauthenticated) and ctx.method == "GET":
         return ctx.redirect(f"/auth/login?next={quote(ctx.path)}", status=302)
+    elif isinstance(error, Busy):
+        response = _busy_page(ctx, error, message)
     else:
         # Without its secret a page cannot sign a form: its error page has none.
         missing = isinstance(error, SecretMissing)
@@ -92,6 +95,18 @@ def _error_response(ctx: RequestContext, error: DomainError) -> Response:
     if retry_after:
         response.headers["Retry-After"] = str(retry_after)
     return response
+
+
+def _busy_page(ctx: RequestContext, error: Busy, message: str) -> Response:
+    """Nothing was saved: offer to send the same form again (its one-time
+    key included, so a second send cannot apply it twice)."""
+    resend, fields = "", []
+    if ctx.method == "POST":
+        resend = ctx.path
+        fields = [(name, values) for name, values in ctx.form_lists().items()
+                  if "password" not in name]
+    return ctx.render("busy.html", status=error.status, message=message,
+                      code=error.code, resend=resend, fields=fields)
 
 
 def _unexpected(ctx: RequestContext, view: View) -> Response:

@@ -97,3 +97,40 @@ def test_reports_sum_per_month_purpose_and_fund_and_export_csv(client, session_a
     assert "purpose;food;15000;150.00;2" in csv.body.decode()
     assert client.get("/api/reports/disbursements",
                       headers=bearer("staff")).status_code == 403
+
+
+def _count_while_a_payment_lands(client, monkeypatch, box, counted):
+    from chalicelib.audit.service import Actor
+    from chalicelib.disbursements import cashbox, service
+
+    real_get_box = cashbox.get_box
+
+    def read_then_a_payment_lands(box_id):
+        read = real_get_box(box_id)
+        service.create(service.validate({
+            "client_code": "K-2025-031", "amount": 100_00, "purpose": "food",
+            "method": "cash", "cash_box_id": box}), Actor("u-staff", ("staff",)))
+        return read
+
+    monkeypatch.setattr(cashbox, "get_box", read_then_a_payment_lands)
+    return client.post(f"/api/cash-boxes/{box}/counts",
+                       body=json.dumps({"amount": counted}),
+                       headers=bearer("finance"))
+
+
+def test_a_count_racing_a_cash_payment_books_no_difference_and_asks_to_count_again(
+        client, monkeypatch):
+    box = setup_box(client, nok=1000)
+    response = _count_while_a_payment_lands(client, monkeypatch, box, 950_00)
+    assert response.status_code == 409
+    assert json_body(response)["error"]["code"] == "count_raced"
+    assert balance(box) == 900_00  # only the payment: no wrong difference booked
+    assert list(CashCount.query(box)) == []
+
+
+def test_a_count_that_matched_the_books_it_read_is_refused_when_a_payment_raced_it(
+        client, monkeypatch):
+    box = setup_box(client, nok=1000)
+    response = _count_while_a_payment_lands(client, monkeypatch, box, 1000_00)
+    assert json_body(response)["error"]["code"] == "count_raced"
+    assert list(CashCount.query(box)) == []

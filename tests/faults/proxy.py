@@ -1,0 +1,140 @@
+"""A small fault-injecting HTTP proxy in front of moto's DynamoDB: it answers
+some requests with the errors real DynamoDB gives under load (moto never
+does), or forwards a request and then drops the response, as a lost answer
+after commit. Tests queue faults per operation:
+
+    with fault_proxy() as proxy:
+        proxy.fail("TransactWriteItems", "TransactionConflict", times=2)
+        proxy.fail("TransactWriteItems", "drop_after_commit")
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import threading
+from collections import defaultdict, deque
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlsplit
+
+PREFIX = "com.amazonaws.dynamodb.v20120810#"
+# fault -> (HTTP status, error type); TransactionConflict is a cancellation.
+ERRORS = {
+    "TransactionConflict": (400, "TransactionCanceledException"),
+    "ProvisionedThroughputExceededException": (
+        400, "ProvisionedThroughputExceededException"),
+    "ThrottlingException": (400, "ThrottlingException"),
+    "RequestLimitExceeded": (400, "RequestLimitExceeded"),
+    "InternalServerError": (500, "InternalServerError"),
+}
+
+
+class FaultProxy:
+    def __init__(self, upstream: str) -> None:
+        self.upstream = urlsplit(upstream)
+        self.queues: dict[str, deque[str]] = defaultdict(deque)
+        self.always: dict[str, str] = {}
+        self.seen: dict[str, int] = defaultdict(int)  # requests per operation
+        self.lock = threading.Lock()
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    def fail(self, operation: str, fault: str, times: int = 1) -> None:
+        """The next `times` requests of `operation` get `fault`."""
+        with self.lock:
+            self.queues[operation].extend([fault] * times)
+
+    def fail_always(self, operation: str, fault: str) -> None:
+        with self.lock:
+            self.always[operation] = fault
+
+    def _next_fault(self, operation: str) -> str | None:
+        with self.lock:
+            self.seen[operation] += 1
+            if self.queues[operation]:
+                return self.queues[operation].popleft()
+            return self.always.get(operation)
+
+    def _forward(self, method: str, path: str, headers: dict, body: bytes):
+        connection = http.client.HTTPConnection(
+            self.upstream.hostname, self.upstream.port, timeout=30)
+        connection.request(method, path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.getheaders(), response.read()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        proxy = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *_args) -> None:  # quiet
+                return
+
+            def do_POST(self) -> None:  # noqa: N802 - http.server's name
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                operation = self.headers.get("X-Amz-Target", "").split(".")[-1]
+                fault = proxy._next_fault(operation)
+                if fault in ERRORS:
+                    return self._error(fault, body)
+                status, headers, data = proxy._forward(
+                    "POST", self.path, dict(self.headers), body)
+                if fault == "drop_after_commit":
+                    self.close_connection = True
+                    self.connection.close()  # committed upstream, no answer
+                    return None
+                self.send_response(status)
+                for name, value in headers:
+                    if name.lower() not in ("content-length", "connection",
+                                            "transfer-encoding", "server", "date"):
+                        self.send_header(name, value)
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+                return None
+
+            def _error(self, fault: str, body: bytes) -> None:
+                status, error_type = ERRORS[fault]
+                payload: dict = {"__type": PREFIX + error_type, "message": fault}
+                if fault == "TransactionConflict":
+                    count = len(json.loads(body or b"{}").get("TransactItems", []))
+                    payload["CancellationReasons"] = (
+                        [{"Code": "TransactionConflict"}]
+                        + [{"Code": "None"}] * (count - 1))
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/x-amz-json-1.0")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+        return Handler
+
+    def start(self) -> FaultProxy:
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return self
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@contextmanager
+def fault_proxy() -> Iterator[FaultProxy]:
+    """The app's shared DynamoDB connection sent through a FaultProxy for the
+    duration: every model and transaction of the process goes through it."""
+    from chalicelib.db import BaseMeta, shared_connection
+
+    proxy = FaultProxy(str(BaseMeta.host)).start()
+    connection = shared_connection()
+    real = connection.client
+    rerouted = connection.session.create_client(
+        "dynamodb", BaseMeta.region, endpoint_url=proxy.url, config=real.meta.config)
+    connection._client = rerouted
+    try:
+        yield proxy
+    finally:
+        connection._client = real
+        proxy.stop()

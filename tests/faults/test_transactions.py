@@ -1,0 +1,104 @@
+"""Money moves under the failures real DynamoDB answers (moto never does):
+conflicts and throttling are tried again, a lost answer after commit is
+answered as done, and past the retry budget nothing is written."""
+
+from __future__ import annotations
+
+import json
+
+from chalicelib.audit.models import AuditEntry
+from chalicelib.funds.models import LedgerEntry
+from tests.conftest import bearer
+from tests.money_helpers import balance, make_fund
+
+TRANSFER = {"from_fund": "general", "to_fund": "winter", "amount": 10_000,
+            "reason": "winter coats"}
+
+
+def _funds() -> None:
+    make_fund("general", nok=500)
+    make_fund("winter")
+
+
+def _audited(record_type: str) -> int:
+    return sum(1 for e in AuditEntry.scan() if e.record_type == record_type)
+
+
+def _transfer(client, key: str | None = "k-1", body: dict | None = None):
+    headers = bearer("finance")
+    if key:
+        headers["Idempotency-Key"] = key
+    return client.post("/api/funds/transfers", headers=headers,
+                       body=json.dumps(body or TRANSFER))
+
+
+def test_a_transfer_meeting_a_transaction_conflict_is_tried_again_and_moves_once(
+        client, faults):
+    _funds()
+    before = faults.seen["TransactWriteItems"]
+    faults.fail("TransactWriteItems", "TransactionConflict", times=2)
+    response = _transfer(client)
+    assert response.status_code == 201
+    assert (balance("general"), balance("winter")) == (40_000, 10_000)
+    assert faults.seen["TransactWriteItems"] - before == 3
+    assert _audited("transfer") == 1
+
+
+def test_throttling_beyond_botocores_own_retries_is_tried_again(
+        client, faults, monkeypatch):
+    _funds()
+    monkeypatch.setenv("DB_RETRY_BUDGET_MS", "15000")  # botocore waits up to 3 s
+    faults.fail("TransactWriteItems", "ProvisionedThroughputExceededException",
+                times=3)  # botocore's three attempts, then the unit of work's
+    response = _transfer(client)
+    assert response.status_code == 201
+    assert balance("winter") == 10_000
+
+
+def test_a_transfer_whose_answer_is_lost_after_commit_is_answered_as_done_once(
+        client, faults):
+    _funds()
+    faults.fail("TransactWriteItems", "drop_after_commit")
+    response = _transfer(client)
+    assert response.status_code in (200, 201)
+    assert json.loads(response.body)["movement_id"]
+    again = _transfer(client)
+    assert again.status_code == 200
+    assert (balance("general"), balance("winter")) == (40_000, 10_000)
+    assert _audited("transfer") == 1
+
+
+def test_past_the_retry_budget_the_api_answers_503_busy_and_nothing_is_written(
+        client, faults):
+    _funds()
+    entries_before = sum(1 for _ in LedgerEntry.scan())
+    faults.fail_always("TransactWriteItems", "InternalServerError")
+    response = _transfer(client)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert json.loads(response.body)["error"]["code"] == "busy"
+    faults.always.clear()
+    assert (balance("general"), balance("winter")) == (50_000, 0)
+    assert sum(1 for _ in LedgerEntry.scan()) == entries_before
+    assert _audited("transfer") == 0
+
+
+def test_a_busy_transfer_form_answers_a_page_that_sends_the_same_form_again(
+        client, faults, session_as):
+    _funds()
+    faults.fail_always("TransactWriteItems", "TransactionConflict")
+    finance = session_as("finance")
+    headers, body = finance.form({"action": "transfer", "from_fund": "general",
+                                  "to_fund": "winter", "amount": "100",
+                                  "reason": "coats for the shelter"})
+    response = client.post("/staff/funds", headers=headers, body=body)
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    page = response.body.decode()
+    assert 'value="coats for the shelter"' in page
+    assert 'action="/staff/funds"' in page
+    faults.always.clear()
+    assert balance("winter") == 0
+    again = client.post("/staff/funds", headers=headers, body=body)
+    assert again.status_code == 200
+    assert balance("winter") == 10_000
