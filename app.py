@@ -69,3 +69,11 @@ def import_preview_cleanup(event):
 
     return run_once("import-preview-cleanup", oslo_date().isoformat(),
                     clean_stale_previews).status
+
+
+@app.schedule(Cron(45, 2, "*", "*", "?", "*"), name="nightly_retention",
+              description="Anonymises the records of clients inactive too long")
+def nightly_retention(event):
+    from chalicelib.core.retention import nightly
+
+    return nightly().status

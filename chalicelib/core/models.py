@@ -58,3 +58,15 @@ class JobRun(BaseModel):
     finished_at = UTCDateTimeAttribute(null=True)
     result = UnicodeAttribute(null=True)  # JSON summary, no personal data
     expires = TTLAttribute(null=True)
+
+
+class LegalHold(BaseModel):
+    """A client code whose records retention must not anonymise (an
+    investigation, a court case): placed and lifted by an admin."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("legal-holds")
+
+    client_code = UnicodeAttribute(hash_key=True)
+    placed_by = UnicodeAttribute()
+    placed_at = UTCDateTimeAttribute()

@@ -166,7 +166,7 @@ def test_make_secrets_stores_secure_strings_where_the_function_reads_them(monkey
         "Parameter"]["Value"] == stored["Parameter"]["Value"]
 
 
-def test_the_four_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
+def test_the_five_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
     schedules = {}
     for function in functions(resources).values():
         for event in function["Properties"].get("Events", {}).values():
@@ -178,6 +178,7 @@ def test_the_four_scheduled_jobs_run_on_their_schedules_with_the_web_settings(re
         "app.quarter_hourly": "rate(15 minutes)",
         "app.clearance_reminders": "cron(0 6 * * ? *)",
         "app.import_preview_cleanup": "cron(15 2 * * ? *)",
+        "app.nightly_retention": "cron(45 2 * * ? *)",
     }
     web = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     for name, function in functions(resources).items():
@@ -185,6 +186,9 @@ def test_the_four_scheduled_jobs_run_on_their_schedules_with_the_web_settings(re
     nightly = [f for f in functions(resources).values()
                if f["Properties"]["Handler"] == "app.nightly_reconciliation"]
     assert nightly[0]["Properties"]["Timeout"] == 300
+    retention = [f for f in functions(resources).values()
+                 if f["Properties"]["Handler"] == "app.nightly_retention"]
+    assert retention[0]["Properties"]["Timeout"] == 900
     mismatches = resources["AlarmReconciliationMismatches"]["Properties"]
     assert mismatches["MetricName"] == "ReconciliationMismatches"
 
