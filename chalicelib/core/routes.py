@@ -1,16 +1,21 @@
-"""Home pages, health check and the stylesheet."""
+"""Home pages, the admin's operations page, health check and the stylesheet."""
 
 from __future__ import annotations
 
 from chalice import Blueprint, Response
 
-from chalicelib.auth.roles import ANY_USER
+from chalicelib.audit.service import record, record_many
+from chalicelib.auth.roles import ADMIN, ANY_USER
 from chalicelib.config import get_settings
 from chalicelib.core.health import DatabaseUnavailable, dynamodb_answers
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.web.nav import add_staff_link
 from chalicelib.web.render import TEMPLATES_DIR
 from chalicelib.web.routing import api, page
 
 bp = Blueprint(__name__)
+add_staff_link("/staff/operations", N_("Operations: jobs, mail, legal holds"), (ADMIN,),
+               order=90)
 
 
 @page(bp, "/")
@@ -23,6 +28,48 @@ def my_home(ctx):
     if ctx.user.is_staff:
         return ctx.redirect("/staff")
     return ctx.render("core/my_home.html")
+
+
+def _operations_action(ctx, form: dict[str, str]) -> str:
+    from chalicelib.core import mail, retention
+
+    action, actor = form.get("action"), ctx.user.actor
+    if action == "hold":
+        code = retention.place_hold(form.get("client_code", ""), actor)
+        return ctx.gettext("%(code)s is on legal hold.", code=code)
+    if action == "lift":
+        code = form.get("client_code", "")
+        retention.lift_hold(code, actor)
+        return ctx.gettext("The legal hold on %(code)s was lifted.", code=code)
+    if action == "resend":
+        message_id = form.get("message_id", "")
+        mail.resend(message_id)
+        record(actor, "update", "outbox", message_id)
+        return ctx.gettext("The message will be sent again within 15 minutes.")
+    raise ValidationFailed(message=N_("The request could not be processed."))
+
+
+@page(bp, "/staff/operations", methods=["GET", "POST"], roles=(ADMIN,))
+def operations_page(ctx):
+    from chalicelib.core import operations, retention
+
+    form = ctx.form() if ctx.method == "POST" else {}
+    notice, fields = None, {}
+    if form:
+        try:
+            notice = _operations_action(ctx, form)
+            form = {}
+        except ValidationFailed as failure:
+            fields = failure.fields
+    holds = list(retention.holds())
+    failed = operations.failed_mail()
+    record_many(ctx.user.actor, "read", "client", [str(h.client_code) for h in holds])
+    if failed:
+        record(ctx.user.actor, "read", "outbox", "failed")
+    return ctx.render(
+        "core/operations.html", status=400 if fields else 200,
+        jobs=operations.job_statuses(), failed=failed, holds=holds,
+        months=retention.retention_months(), notice=notice, form=form, fields=fields)
 
 
 @api(bp, "/healthz")
