@@ -65,7 +65,7 @@ admin: $(STAMP)
 	$(PY) -m devtools.admin
 
 bench: compile
-	for b in bench/*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
+	for b in bench/[!_]*.py; do echo "== $$b"; $(PY) $$b || exit 1; done
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

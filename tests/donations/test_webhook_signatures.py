@@ -53,3 +53,26 @@ def test_a_request_without_a_signature_is_refused(client, funds):
                            headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert nothing_was_written()
+
+
+def test_the_signature_check_agrees_with_stripes_own_library():
+    import stripe
+
+    from chalicelib.donations.testmode import signature_header
+    from chalicelib.donations.webhook import signed_by
+
+    body = json.dumps(paid_event()).encode()
+    now = int(time.time())
+    headers = [signature_header(body, "whsec_a", now),
+               signature_header(body, "whsec_b", now),
+               signature_header(body, "whsec_a", now - 600),
+               signature_header(body, "whsec_a", now) + ",v1=00",
+               f"v1=00,{signature_header(body, 'whsec_a', now)}",
+               f"t={now}", "t=x,v1=00", "garbage", ""]
+    for header in headers:
+        try:
+            stripes = stripe.WebhookSignature.verify_header(body.decode(), header,
+                                                            "whsec_a", 300)
+        except (stripe.SignatureVerificationError, ValueError):
+            stripes = False
+        assert signed_by(body, header, "whsec_a") == bool(stripes), header
