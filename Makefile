@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
-.PHONY: run test lint typecheck messages routes compile check-messages package reconcile bench browser clean \
+.PHONY: run test lint typecheck messages routes compile check-messages package reconcile audit-verify bench browser clean \
 	deploy secrets admin
 
 $(STAMP): requirements.txt requirements-dev.txt
@@ -50,6 +50,10 @@ package: compile
 # Against a deployed stack: make reconcile STAGE=prod STACK=<stack>
 reconcile: compile
 	$(PY) -m devtools.reconcile
+
+# The audit log against its nightly seals: make audit-verify [STAGE=prod STACK=<stack>]
+audit-verify: compile
+	$(PY) -m devtools.audit_verify
 
 # make deploy STAGE=prod STACK=... DEPLOY_BUCKET=... MAIL_FROM=... OPERATOR_EMAIL=...
 # (every setting: docs/operations.md); checks them all before uploading anything.

@@ -77,3 +77,11 @@ def nightly_retention(event):
     from chalicelib.core.retention import nightly
 
     return nightly().status
+
+
+@app.schedule(Cron(20, 0, "*", "*", "?", "*"), name="audit_seal",
+              description="Seals yesterday's audit log and verifies the seals")
+def audit_seal(event):
+    from chalicelib.audit.seal import nightly
+
+    return nightly().status

@@ -1,13 +1,61 @@
-from chalice import Blueprint
+"""The audit log viewer (admins): filter by user, action, record and period;
+the same selection as CSV. Every read of the log is itself audited."""
+
+import csv
+import io
+
+from chalice import Blueprint, Response
 
 from chalicelib.audit import service as audit
 from chalicelib.auth.roles import ADMIN
+from chalicelib.errors import N_, ValidationFailed
+from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import page
+from chalicelib.web.spreadsheet import safe_cell
 
 bp = Blueprint(__name__)
+add_staff_link("/staff/audit", N_("Audit log"), (ADMIN,), order=95)
+
+
+def _read(ctx, filters: audit.Filters, what: str) -> None:
+    """Who read which part of the log (the filters, never the entries)."""
+    selection = f"{what} {filters.first_day}..{filters.last_day}"
+    for name in ("actor", "action", "record"):
+        value = getattr(filters, name)
+        if value:
+            selection += f" {name}={value}"
+    audit.record(ctx.user.actor, "read", "audit", selection[:200])
 
 
 @page(bp, "/staff/audit", roles=(ADMIN,))
 def recent_entries(ctx):
-    audit.record(ctx.user.actor, "read", "audit", "recent")  # who read the log
-    return ctx.render("audit/recent.html", entries=audit.recent(limit=200))
+    fields: dict[str, str] = {}
+    try:
+        filters = audit.parse_filters(ctx.query)
+    except ValidationFailed as failure:
+        fields = failure.fields
+        filters = audit.parse_filters({})
+    _read(ctx, filters, "page")
+    entries, more = audit.search(filters, limit=200)
+    return ctx.render("audit/recent.html", status=400 if fields else 200,
+                      entries=entries, more=more, filters=filters, fields=fields,
+                      query=ctx.query)
+
+
+@page(bp, "/staff/audit.csv", roles=(ADMIN,))
+def entries_csv(ctx):
+    filters = audit.parse_filters(ctx.query)
+    _read(ctx, filters, "csv")
+    entries, _ = audit.search(filters, limit=50_000)
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow(["time_utc", "actor", "roles", "action", "record_type",
+                     "record_id", "digest"])
+    for entry in entries:
+        writer.writerow([safe_cell(str(value)) for value in (
+            entry.entry_id.split("#")[0], entry.actor, entry.roles, entry.action,
+            entry.record_type, entry.record_id, entry.digest or "")])
+    name = f"audit-{filters.first_day}-{filters.last_day}.csv"
+    return Response(out.getvalue(), headers={
+        "Content-Type": "text/csv; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{name}"'})

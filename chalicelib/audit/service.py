@@ -4,6 +4,7 @@ names, amounts or addresses."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -24,9 +25,18 @@ class Actor:
 SYSTEM = Actor("system", ("system",))
 
 
+FIELDS = ("day", "entry_id", "actor", "roles", "action", "record_type", "record_id")
+
+
+def digest_of(entry: AuditEntry) -> str:
+    """The SHA-256 of an entry's fields (what its `digest` must say)."""
+    text = "\x1f".join(str(getattr(entry, name)) for name in FIELDS)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 def _entry(actor: Actor, action: str, record_type: str, record_id: str) -> AuditEntry:
     now = datetime.now(UTC)
-    return AuditEntry(
+    entry = AuditEntry(
         now.strftime("%Y-%m-%d"),
         f"{now.isoformat(timespec='microseconds')}#{secrets.token_hex(4)}",
         actor=actor.user_id,
@@ -35,6 +45,8 @@ def _entry(actor: Actor, action: str, record_type: str, record_id: str) -> Audit
         record_type=record_type,
         record_id=record_id or "-",
     )
+    entry.digest = digest_of(entry)
+    return entry
 
 
 def record(actor: Actor, action: str, record_type: str, record_id: str) -> None:
@@ -72,3 +84,73 @@ def recent(limit: int = 100, days: int = 7) -> list[AuditEntry]:
         if len(entries) >= limit:
             break
     return entries
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the audit viewer asks for; empty strings match anything."""
+
+    first_day: str  # YYYY-MM-DD (UTC days, as stored)
+    last_day: str
+    actor: str = ""
+    action: str = ""
+    record: str = ""  # a record type, a record id, or "type id"
+
+    MAX_DAYS = 93
+
+    def days(self) -> list[str]:
+        first = datetime.fromisoformat(self.first_day).date()
+        last = datetime.fromisoformat(self.last_day).date()
+        count = (last - first).days + 1
+        return [(last - timedelta(days=n)).isoformat() for n in range(count)]
+
+
+def parse_filters(query: dict[str, str], today: Any = None) -> Filters:
+    """The viewer's query string, checked: a period of at most 93 days
+    (the last 7 by default)."""
+    from chalicelib.errors import N_, ValidationFailed
+
+    today = today or datetime.now(UTC).date()
+    fields, days = {}, {}
+    for name, default in (("from", today - timedelta(days=6)), ("to", today)):
+        text = (query.get(name) or "").strip()
+        try:
+            days[name] = datetime.fromisoformat(text).date() if text else default
+        except ValueError:
+            fields[name] = N_("Give a date as YYYY-MM-DD.")
+    if not fields and days["from"] > days["to"]:
+        fields["from"] = N_("The first day must not be after the last.")
+    if not fields and (days["to"] - days["from"]).days >= Filters.MAX_DAYS:
+        fields["from"] = N_("Choose a period of at most 93 days.")
+    if fields:
+        raise ValidationFailed(fields)
+    return Filters(days["from"].isoformat(), days["to"].isoformat(),
+                   (query.get("actor") or "").strip(),
+                   (query.get("action") or "").strip(),
+                   (query.get("record") or "").strip())
+
+
+def _matches(entry: AuditEntry, filters: Filters) -> bool:
+    if filters.actor and filters.actor.lower() not in str(entry.actor).lower():
+        return False
+    if filters.action and entry.action != filters.action:
+        return False
+    if filters.record:
+        words = filters.record.split()
+        shown = {str(entry.record_type), str(entry.record_id),
+                 f"{entry.record_type} {entry.record_id}"}
+        return " ".join(words) in shown
+    return True
+
+
+def search(filters: Filters, limit: int = 500) -> tuple[list[AuditEntry], bool]:
+    """Entries matching `filters`, newest first, one Query per day; True when
+    there were more than `limit`."""
+    found: list[AuditEntry] = []
+    for day in filters.days():
+        for entry in AuditEntry.query(day, scan_index_forward=False):
+            if _matches(entry, filters):
+                found.append(entry)
+                if len(found) > limit:
+                    return found[:limit], True
+    return found, False

@@ -24,7 +24,7 @@ from typing import Any
 from chalicelib.config import env_str, get_settings
 
 UNITS = {"ReconciliationDrift": "None", "ReconciliationMismatches": "Count",
-         "MailFailed": "Count", "SecretMissing": "Count"}
+         "MailFailed": "Count", "SecretMissing": "Count", "AuditTampered": "Count"}
 
 
 def namespace() -> str:

@@ -87,7 +87,8 @@ def test_alarms_watch_errors_throttles_and_the_app_metrics_and_tell_the_operator
     assert {("AWS/ApiGateway", "5XXError"), ("AWS/Lambda", "Errors"),
             ("AWS/Lambda", "Throttles"), ("AWS/DynamoDB", "ReadThrottleEvents"),
             ("AWS/DynamoDB", "WriteThrottleEvents"), ("app", "ReconciliationDrift"),
-            ("app", "MailFailed"), ("app", "SecretMissing")} <= watched
+            ("app", "MailFailed"), ("app", "SecretMissing"),
+            ("app", "AuditTampered")} <= watched
     for name, alarm in alarms.items():
         assert alarm["Properties"]["AlarmActions"] == [{"Ref": "AlarmTopic"}], name
     tables = [n for n, r in resources.items() if r["Type"] == "AWS::DynamoDB::Table"]
@@ -166,7 +167,7 @@ def test_make_secrets_stores_secure_strings_where_the_function_reads_them(monkey
         "Parameter"]["Value"] == stored["Parameter"]["Value"]
 
 
-def test_the_five_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
+def test_the_six_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
     schedules = {}
     for function in functions(resources).values():
         for event in function["Properties"].get("Events", {}).values():
@@ -179,6 +180,7 @@ def test_the_five_scheduled_jobs_run_on_their_schedules_with_the_web_settings(re
         "app.clearance_reminders": "cron(0 6 * * ? *)",
         "app.import_preview_cleanup": "cron(15 2 * * ? *)",
         "app.nightly_retention": "cron(45 2 * * ? *)",
+        "app.audit_seal": "cron(20 0 * * ? *)",
     }
     web = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     for name, function in functions(resources).items():
