@@ -24,6 +24,7 @@ PLATFORM = [
     "chalicelib/core",
     "chalicelib/audit",
     "chalicelib/errors.py",
+    "chalicelib/privacy",
     "templates/base.html",
     "templates/error.html",
     "templates/busy.html",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, datetime
 
+from chalicelib import privacy
 from chalicelib.audit.service import Actor
 from chalicelib.disbursements.models import CashCount
 from chalicelib.errors import N_, Conflict, ValidationFailed
@@ -96,6 +97,7 @@ def count(box_id: str, counted: int, actor: Actor, note: str = "") -> CashCount:
     would be wrong."""
     if counted < 0:
         raise ValidationFailed({"counted": N_("Give the counted amount.")})
+    privacy.guard_texts({"note": note}, privacy.STAFF)
     box = get_box(box_id)
     now = datetime.now(UTC)
     expected = int(box.balance)

@@ -9,6 +9,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
+from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.clients import normalise_client_code
@@ -118,8 +119,7 @@ def validate(data: dict) -> Request:
         fields["cash_box_id"] = N_("Only cash is paid from a cash box.")
     if not str(data.get("fund_id") or "") and not box:
         fields["fund_id"] = N_("Choose a fund.")
-    if fields:
-        raise ValidationFailed(fields)
+    privacy.refuse(fields, privacy.refusals({"note": note}, privacy.STAFF))
     return Request(
         code,
         int(amount or 0),
@@ -317,6 +317,7 @@ def _decided_by(item: Disbursement, actor: Actor, status: str) -> bool:
 
 
 def reject(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
+    privacy.guard_texts({"reason": reason}, privacy.STAFF)
     item = get(disbursement_id)
     if _decided_by(item, actor, "rejected"):
         return item  # this rejection, sent again
@@ -355,6 +356,7 @@ def reverse(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
     """Undo a paid disbursement with a reversing entry; the original stays."""
     if not reason.strip():
         raise ValidationFailed({"reason": N_("Give a reason.")})
+    privacy.guard_texts({"reason": reason}, privacy.STAFF)
     item = get(disbursement_id)
     if item.status != "paid":
         raise WrongStatus(status=item.status)

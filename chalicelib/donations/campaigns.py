@@ -8,11 +8,12 @@ from datetime import date
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
 from chalicelib.db import is_condition_failure, put_if_absent
 from chalicelib.donations.models import Campaign
 from chalicelib.donations.service import CampaignExists, UnknownCampaign
-from chalicelib.errors import N_, ValidationFailed
+from chalicelib.errors import N_
 from chalicelib.funds.service import UnknownFund, get_fund
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
@@ -63,8 +64,8 @@ def validate_campaign(form: dict[str, str]) -> CampaignInput:
         errors["starts"] = N_("Enter a date (YYYY-MM-DD).")
     if not ends or (starts and ends < starts):
         errors["ends"] = N_("Enter a date on or after the start.")
-    if errors:
-        raise ValidationFailed(fields=errors)
+    privacy.refuse(errors, privacy.refusals(
+        {f"name_{lang}": name for lang, name in names.items()}, privacy.PUBLIC))
     return CampaignInput(campaign_id, names, form["fund_id"], int(goal) * 100,
                          str(starts), str(ends), form.get("active") == "1")
 

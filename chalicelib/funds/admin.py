@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import time
 
+from chalicelib import privacy
 from chalicelib.audit.service import Actor
 from chalicelib.errors import N_, Conflict, ValidationFailed
 from chalicelib.funds.models import Fund
@@ -45,14 +46,16 @@ def forget_cached_funds() -> None:
     _CACHE.clear()
 
 
-def _check_settings(names: dict[str, str], purposes: set[str]) -> None:
-    fields = {}
+def _check_settings(names: dict[str, str], purposes: set[str], public: bool) -> None:
+    fields: dict[str, str] = {}
     if not all(names.get(lang, "").strip() for lang in LANGS):
         fields["names"] = N_("Give the fund a name in Norwegian, English and Spanish.")
     if purposes - set(PURPOSES):
         fields["purposes"] = N_("Choose purposes from the list.")
-    if fields:
-        raise ValidationFailed(fields)
+    # Donors read a public fund's names; staff read the others.
+    audience = privacy.PUBLIC if public else privacy.STAFF
+    identity = privacy.refusals({f"name_{k}": v for k, v in names.items()}, audience)
+    privacy.refuse(fields, identity)
 
 
 def create_fund(
@@ -69,7 +72,7 @@ def create_fund(
         raise ValidationFailed(
             {"fund_id": N_("Use 2-40 lower-case letters, digits and dashes.")}
         )
-    _check_settings(names, purposes or set())
+    _check_settings(names, purposes or set(), public)
     fund = Fund(
         fund_id,
         names={lang: names[lang].strip() for lang in LANGS},
@@ -97,7 +100,7 @@ def update_fund(
     active: bool = True,
 ) -> Fund:
     """Change a fund's names and rules; never its balance."""
-    _check_settings(names, purposes)
+    _check_settings(names, purposes, public)
     fund = get_fund(fund_id)
     uow = UnitOfWork(actor, ("update", "fund", fund_id))
     uow.update(
@@ -148,6 +151,7 @@ def transfer(
     restricted money stays restricted (RestrictedMoney)."""
     if from_fund == to_fund:
         raise ValidationFailed({"to_fund": N_("Choose two different funds.")})
+    privacy.guard_texts({"reason": reason}, privacy.STAFF)
     source, target = get_fund(from_fund), get_fund(to_fund)
     if "cash_box" in (source.kind, target.kind):
         raise ValidationFailed({"from_fund": N_("Choose a fund.")})
@@ -166,6 +170,7 @@ def adjust(
     movement_id: str, fund_id: str, amount: int, actor: Actor, reason: str
 ) -> PostResult:
     """A correcting entry (admin), e.g. after a bank reconciliation."""
+    privacy.guard_texts({"reason": reason}, privacy.STAFF)
     get_fund(fund_id)
     return post_movement(
         movement_id,

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime
 
+from chalicelib import privacy
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.inkind.models import Item
 
@@ -124,8 +125,10 @@ def save_item(
         fields["value"] = N_("Enter an amount in NOK.")
     if kind == "kit" and not components:
         fields["components"] = N_("A kit lists its items, e.g. soap:1, towel:2.")
-    if fields:
-        raise ValidationFailed(fields)
+    # Givers read item names on the public needs page.
+    identity = privacy.refusals({f"name_{k}": v for k, v in names.items()},
+                                privacy.PUBLIC)
+    privacy.refuse(fields, identity)
     item = Item(
         item_id,
         names={k: v for k, v in names.items() if v},

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from pynamodb.exceptions import TransactWriteError
 
+from chalicelib import privacy
 from chalicelib.audit.service import Actor
 from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
@@ -60,7 +61,9 @@ def publish_need(
     wanted_by: object,
     texts: dict[str, str],
 ) -> Need:
-    """Publish (or change) a need for `wanted` units of a catalogue item."""
+    """Publish (or change) a need for `wanted` units of a catalogue item. Its
+    texts are public: the guard refuses identities and shelters in them."""
+    privacy.guard_texts({f"text_{k}": v for k, v in texts.items()}, privacy.PUBLIC)
     catalogue.get_item(item_id)
     need = Need(
         need_id,

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 
 from pynamodb.transactions import TransactWrite
 
+from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
 from chalicelib.clients import normalise_client_code
 from chalicelib.errors import N_, ValidationFailed
@@ -241,6 +242,7 @@ def write_off(
     count = quantity_of(quantity)
     location = location_of(location)
     reason = _text(reason, "reason")
+    privacy.guard_texts({"reason": reason}, privacy.STAFF)
     movement = new_movement("write_off", write_off_id, actor, reason=reason)
     return record_movement(movement, [Line(item.item_id, location, -count)])
 

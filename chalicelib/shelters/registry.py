@@ -11,6 +11,7 @@ from typing import Any
 
 from pynamodb.exceptions import UpdateError
 
+from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth.roles import ADMIN, COORDINATOR
 from chalicelib.db import is_condition_failure, put_if_absent
@@ -80,8 +81,8 @@ def parse_shelter(data: dict[str, Any]) -> dict[str, Any]:
     if any(not LANGUAGE_CODE.match(code) for code in codes):
         errors["languages"] = N_("Use language codes such as nb, en, es, ro, vi.")
     fields["languages"] = codes or None
-    if errors:
-        raise ValidationFailed(fields=errors)
+    identity = privacy.refusals({"notes": fields["notes"]}, privacy.STAFF)
+    privacy.refuse(errors, identity)
     return fields
 
 

@@ -127,6 +127,7 @@ def test_a_task_text_with_a_client_code_is_refused(client):
         "skill": "interpreting",
     }
     response = client.post("/api/tasks", headers=bearer("staff"), body=json.dumps(body))
-    assert response.status_code == 400
+    assert response.status_code == 422
+    assert json_body(response)["error"]["code"] == "identity_in_text"
     assert "what" in json_body(response)["error"]["fields"]
     assert tasks.open_tasks_without_volunteer() == 0
