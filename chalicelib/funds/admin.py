@@ -9,12 +9,12 @@ import time
 from chalicelib import privacy
 from chalicelib.audit.service import Actor
 from chalicelib.errors import N_, Conflict, ValidationFailed
+from chalicelib.funds import rules
 from chalicelib.funds.models import Fund
 from chalicelib.funds.purposes import PURPOSES
 from chalicelib.funds.service import (
     Posting,
     PostResult,
-    UnknownFund,
     get_fund,
     post_movement,
 )
@@ -46,12 +46,16 @@ def forget_cached_funds() -> None:
     _CACHE.clear()
 
 
-def _check_settings(names: dict[str, str], purposes: set[str], public: bool) -> None:
+def _check_settings(names: dict[str, str], purposes: set[str], public: bool,
+                    restricted: bool) -> None:
     fields: dict[str, str] = {}
     if not all(names.get(lang, "").strip() for lang in LANGS):
         fields["names"] = N_("Give the fund a name in Norwegian, English and Spanish.")
     if purposes - set(PURPOSES):
         fields["purposes"] = N_("Choose purposes from the list.")
+    elif restricted and not purposes:
+        fields["purposes"] = N_("A restricted fund pays only its purposes: choose "
+                                "at least one.")
     # Donors read a public fund's names; staff read the others.
     audience = privacy.PUBLIC if public else privacy.STAFF
     identity = privacy.refusals({f"name_{k}": v for k, v in names.items()}, audience)
@@ -72,7 +76,7 @@ def create_fund(
         raise ValidationFailed(
             {"fund_id": N_("Use 2-40 lower-case letters, digits and dashes.")}
         )
-    _check_settings(names, purposes or set(), public)
+    _check_settings(names, purposes or set(), public, restricted)
     fund = Fund(
         fund_id,
         names={lang: names[lang].strip() for lang in LANGS},
@@ -99,26 +103,42 @@ def update_fund(
     purposes: set[str],
     active: bool = True,
 ) -> Fund:
-    """Change a fund's names and rules; never its balance."""
-    _check_settings(names, purposes, public)
+    """Change a fund's names and rules; never its balance. Its rules
+    (restricted, purposes) change at once only while it is empty; with money
+    in it the change waits for a second person (`rules.approve`)."""
+    _check_settings(names, purposes, public, restricted)
     fund = get_fund(fund_id)
-    uow = UnitOfWork(actor, ("update", "fund", fund_id))
-    uow.update(
-        fund,
-        actions=[
-            Fund.names.set({lang: names[lang].strip() for lang in LANGS}),
-            Fund.restricted.set(restricted),
-            Fund.public.set(public),
-            Fund.purposes.set(purposes) if purposes else Fund.purposes.remove(),
-            Fund.active.set(active),
-        ],
-        condition=Fund.fund_id.exists(),
-        on_fail=UnknownFund(fund=fund_id),
-    )
+    actions = [
+        Fund.names.set({lang: names[lang].strip() for lang in LANGS}),
+        Fund.public.set(public),
+        Fund.active.set(active),
+    ]
+    condition = Fund.fund_id.exists()
+    action = "update"
+    if rules.rules_of(fund) != (restricted, frozenset(purposes)):
+        if int(fund.balance):
+            actions += rules.request_actions(restricted, purposes, actor)
+            action = "request_rules_change"
+        else:
+            actions += rules.rule_actions(restricted, purposes)
+            condition &= Fund.balance == 0
+    uow = UnitOfWork(actor, (action, "fund", fund_id))
+    uow.update(fund, actions=actions, condition=condition,
+               on_fail=lambda: _not_updated(fund_id))
     uow.commit()
     forget_cached_funds()
-    fund.restricted, fund.public, fund.active = restricted, public, active
-    return fund
+    return get_fund(fund_id)
+
+
+class MoneyArrived(Conflict):
+    code = "money_arrived"
+    message = N_("Money arrived in the fund while you edited it: its rules now "
+                 "need a second person. Save again to ask for approval.")
+
+
+def _not_updated(fund_id: str) -> Exception:
+    get_fund(fund_id)  # UnknownFund when it is gone
+    return MoneyArrived()
 
 
 class RestrictedMoney(Conflict):
@@ -132,6 +152,8 @@ class RestrictedMoney(Conflict):
 def may_receive(source: Fund, target: Fund) -> bool:
     """Unrestricted money may go anywhere; restricted money only to a
     restricted fund whose purposes are among the source's."""
+    if target.restricted and not target.purposes:
+        return False  # it could pay nothing, until someone clears "restricted"
     if not source.restricted:
         return True
     if not target.restricted:

@@ -35,6 +35,9 @@ class Fund(BaseModel):
     # whose money came from `source_fund` and follows its rules.
     kind = UnicodeAttribute(default="fund")
     source_fund = UnicodeAttribute(null=True)
+    # A change of `restricted`/`purposes` asked for while the fund held money,
+    # waiting for a second person (JSON, chalicelib/funds/rules.py).
+    pending_rules = UnicodeAttribute(null=True)
 
     def name(self, lang: str) -> str:
         names = (

@@ -9,7 +9,7 @@ from chalice import Blueprint
 from chalicelib.audit.service import record
 from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.errors import N_, ValidationFailed
-from chalicelib.funds import admin, service
+from chalicelib.funds import admin, rules, service
 from chalicelib.funds.purposes import PURPOSES
 from chalicelib.money import parse_nok
 from chalicelib.web.nav import add_staff_link
@@ -43,17 +43,30 @@ def _fund_form(form: dict[str, str], lists: dict[str, list[str]]) -> dict:
     }
 
 
-def _save_fund(ctx, form: dict[str, str]) -> None:
+def _save_fund(ctx, form: dict[str, str]) -> str:
     values = _fund_form(form, ctx.form_lists())
     if form.get("action") == "create":
         admin.create_fund(form.get("fund_id", ""), actor=ctx.user.actor, **values)
+        return N_("The fund was saved.")
+    fund = admin.update_fund(
+        form.get("fund_id", ""),
+        actor=ctx.user.actor,
+        active=form.get("active") == "on",
+        **values,
+    )
+    if rules.pending(fund):
+        return N_("The fund was saved. It holds money, so the change of its "
+                  "restriction or purposes waits for a second person's approval.")
+    return N_("The fund was saved.")
+
+
+def _decide_rules(ctx, fund_id: str, decision: str) -> None:
+    if decision == "approve":
+        rules.approve(fund_id, ctx.user.actor)
+    elif decision == "cancel":
+        rules.cancel(fund_id, ctx.user.actor)
     else:
-        admin.update_fund(
-            form.get("fund_id", ""),
-            actor=ctx.user.actor,
-            active=form.get("active") == "on",
-            **values,
-        )
+        raise ValidationFailed({"decision": N_("Approve or cancel.")})
 
 
 def _transfer(ctx, form: dict[str, str]) -> None:
@@ -82,14 +95,19 @@ def funds_page(ctx):
         record(ctx.user.actor, "read", "ledger", "reconcile")
         notice = N_("A check is queued; it runs within 15 minutes.")
     elif action in ("create", "update") and is_admin:
-        _save_fund(ctx, form)
-        notice = N_("The fund was saved.")
+        notice = _save_fund(ctx, form)
+    elif action in ("approve_rules", "cancel_rules"):
+        _decide_rules(ctx, form.get("fund_id", ""), action.split("_")[0])
+        notice = (N_("The new rules apply.") if action == "approve_rules"
+                  else N_("The change was cancelled."))
     elif action == "transfer":
         _transfer(ctx, form)
         notice = N_("The transfer was posted.")
+    funds = service.list_funds(include_inactive=is_admin)
     return ctx.render(
         "funds/index.html",
-        funds=service.list_funds(include_inactive=is_admin),
+        funds=funds,
+        waiting=[(f, rules.pending(f)) for f in funds if f.pending_rules],
         last_check=service.last_reconciliation() if is_admin else None,
         check_queued=is_admin and service.reconciliation_queued(),
         notice=notice,
@@ -167,6 +185,16 @@ def transfer_api(ctx):
         {"movement_id": result.movement_id, "created": result.created},
         status=201 if result.created else 200,
     )
+
+
+@api(bp, "/api/funds/{fund_id}/rules-change", methods=["POST"], roles=MONEY_ROLES)
+def rules_change_api(ctx, fund_id):
+    """A second person approves (or anyone cancels) a waiting rules change."""
+    _decide_rules(ctx, fund_id, str(ctx.json().get("decision") or ""))
+    fund = service.get_fund(fund_id)
+    return ctx.json_response({"fund_id": fund_id, "restricted": fund.restricted,
+                              "purposes": sorted(fund.purposes or []),
+                              "waiting": rules.pending(fund)})
 
 
 @api(bp, "/api/funds/reconcile", methods=["POST"], roles=(ADMIN,))
