@@ -25,6 +25,7 @@ PLATFORM = [
     "chalicelib/audit",
     "chalicelib/errors.py",
     "chalicelib/privacy",
+    "chalicelib/idempotency.py",
     "templates/base.html",
     "templates/error.html",
     "templates/busy.html",

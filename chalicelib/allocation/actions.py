@@ -3,16 +3,12 @@ service; the one rule added here is that restricted money stays restricted."""
 
 from __future__ import annotations
 
-import hashlib
-import re
-
+from chalicelib import idempotency
 from chalicelib.audit.service import Actor
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds import admin as funds_admin
 from chalicelib.funds.service import PostResult
 from chalicelib.money import parse_nok
-
-KEY = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 
 
 def parse_amount(text: str) -> int:
@@ -23,10 +19,11 @@ def parse_amount(text: str) -> int:
 
 
 def check_key(key: str) -> str:
-    """The form's one-time key: a repeated submit posts nothing new."""
-    if not KEY.match(key or ""):
-        raise ValidationFailed({"request_key": N_("Reload the page and try again.")})
-    return key
+    """The form's one-time key (whole, see chalicelib.idempotency): a
+    repeated submit posts nothing new."""
+    if not key:
+        raise idempotency.FormExpired()
+    return str(idempotency.check_key(key))
 
 
 def transfer(
@@ -34,10 +31,16 @@ def transfer(
 ) -> PostResult:
     """The funds area's transfer (earmarking rule included), idempotent by
     the form's key."""
-    digest = hashlib.sha256(f"{actor.user_id}:{request_key}".encode()).hexdigest()
-    return funds_admin.transfer(f"allocation-transfer-{digest[:24]}", from_fund,
-                                to_fund, amount, actor,
-                                "Transfer from the allocation view")
+    request = {"from_fund": from_fund, "to_fund": to_fund, "amount": amount}
+    idem = idempotency.make("allocation.transfer", actor.user_id, request_key, request)
+    result = funds_admin.transfer(
+        idem.resource_id("allocation-transfer-"), from_fund, to_fund, amount, actor,
+        "Transfer from the allocation view", request_hash=idem.fingerprint)
+    if not result.created:
+        from chalicelib.funds.service import movement_hash
+
+        idem.check(movement_hash(result.movement_id))
+    return result
 
 
 def allocate_stock(
@@ -46,10 +49,14 @@ def allocate_stock(
 ) -> bool:
     """Give stock to a shelter through the in-kind distribution service."""
     from chalicelib.inkind.service import distribute
+    from chalicelib.inkind.stock import once
 
-    digest = hashlib.sha256(f"{actor.user_id}:{request_key}".encode()).hexdigest()
-    result = distribute(f"d-alloc-{digest[:24]}", item_id, quantity, location,
-                        actor, shelter_id=shelter_id or None)
+    request = {"item_id": item_id, "quantity": quantity, "location": location,
+               "shelter_id": shelter_id}
+    idem = idempotency.make("allocation.stock", actor.user_id, request_key, request)
+    result = once(idem, "d-alloc-", lambda mid, digest: distribute(
+        mid, item_id, quantity, location, actor, shelter_id=shelter_id or None,
+        request_hash=digest))
     return bool(result.created)
 
 

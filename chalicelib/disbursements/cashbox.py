@@ -19,9 +19,11 @@ from chalicelib.funds.service import (
     add_movement,
     get_fund,
     list_funds,
+    movement_hash,
     post_movement,
     version_is,
 )
+from chalicelib.idempotency import Idempotent
 from chalicelib.uow import UnitOfWork
 
 
@@ -67,21 +69,33 @@ def list_boxes() -> list[Fund]:
     return list_funds(kind="cash_box")
 
 
+TOP_UP = "cash_box.top_up"  # the idempotency scope of top-ups
+
+
 def top_up(
-    box_id: str, amount: int, actor: Actor, movement_id: str | None = None
-) -> None:
-    """Move `amount` øre from the box's source fund into the box (no overdraft)."""
+    box_id: str, amount: int, actor: Actor, movement_id: str | None = None,
+    idem: Idempotent | None = None,
+) -> bool:
+    """Move `amount` øre from the box's source fund into the box (no overdraft).
+    With `idem` (chalicelib.idempotency) a retry answers the first top-up;
+    False when this top-up had been posted before."""
     if amount <= 0:
         raise ValidationFailed({"amount": N_("Give a positive amount.")})
     box = get_box(box_id)
+    if idem is not None:
+        movement_id = idem.resource_id("topup-")
     movement_id = movement_id or f"topup-{secrets.token_hex(8)}"
-    post_movement(
+    result = post_movement(
         movement_id,
         "cash_topup",
         [Posting(str(box.source_fund), -amount), Posting(box_id, amount)],
         actor,
         reference=box_id,
+        request_hash=idem.fingerprint if idem else None,
     )
+    if not result.created and idem is not None:
+        idem.check(movement_hash(movement_id))
+    return result.created
 
 
 class CountRaced(Conflict):

@@ -3,11 +3,11 @@ per-client views, bridging, cash boxes and reports."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import date
 
 from chalice import Blueprint, Response
 
+from chalicelib import idempotency
 from chalicelib.audit.service import record, record_many
 from chalicelib.auth.roles import ADMIN, FINANCE, STAFF
 from chalicelib.disbursements import bridging, cashbox, service, totals
@@ -57,7 +57,7 @@ def disbursements_api(ctx):
         for item in items:
             record(ctx.user.actor, "read", "disbursement", item.disbursement_id)
         return ctx.json_response({"pending": [as_json(i) for i in items]})
-    key = ctx.header("idempotency-key").strip()[:100] or None
+    key = ctx.header(idempotency.HEADER).strip() or None
     item, created = service.create(service.validate(ctx.json()), ctx.user.actor, key)
     return ctx.json_response(as_json(item), status=201 if created else 200)
 
@@ -165,17 +165,17 @@ def cash_box_action_api(ctx, box_id, action):
     if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
         raise ValidationFailed({"amount": N_("Give a whole number of øre.")})
     if action == "top-ups":
-        key = ctx.header("idempotency-key").strip()[:64]
-        cashbox.top_up(
-            box_id, amount, ctx.user.actor, f"topup-{box_id}-{key}" if key else None
-        )
+        idem = idempotency.from_api(
+            ctx, cashbox.TOP_UP, {"box_id": box_id, "amount": amount})
+        created = cashbox.top_up(box_id, amount, ctx.user.actor, idem=idem)
     elif action == "counts":
         cashbox.count(box_id, amount, ctx.user.actor, str(body.get("note") or ""))
+        created = True
     else:
         raise ValidationFailed(message=N_("Unknown action."))
     box = cashbox.get_box(box_id)
     return ctx.json_response(
-        {"box_id": box_id, "expected": int(box.balance)}, status=201
+        {"box_id": box_id, "expected": int(box.balance)}, status=201 if created else 200
     )
 
 
@@ -197,7 +197,7 @@ def disbursements_page(ctx):
             created, _ = service.create(
                 _page_request(ctx, form),
                 ctx.user.actor,
-                form.get("idempotency_key") or None,
+                form.get(idempotency.FORM_FIELD) or None,
             )
             form = {}
         except ValidationFailed as failure:
@@ -221,7 +221,7 @@ def disbursements_page(ctx):
         fields=fields,
         limit_warning=isinstance(error, service.ClientLimitExceeded),
         can_override=ctx.user.has_any(DECIDERS),
-        idempotency_key=secrets.token_urlsafe(12),
+        idempotency_key=idempotency.new_nonce(),
     )
 
 
@@ -340,8 +340,12 @@ def cash_boxes_page(ctx):
     if ctx.method == "POST":
         form = ctx.form()
         if form.get("action") == "top_up":
-            cashbox.top_up(form.get("box_id", ""), _money_form(form), ctx.user.actor)
-            notice = N_("The cash box was topped up.")
+            box_id, amount = form.get("box_id", ""), _money_form(form)
+            idem = idempotency.from_form(
+                ctx, form, cashbox.TOP_UP, {"box_id": box_id, "amount": amount})
+            notice = (N_("The cash box was topped up.")
+                      if cashbox.top_up(box_id, amount, ctx.user.actor, idem=idem)
+                      else N_("This top-up was already made; it was not made again."))
         elif form.get("action") == "count":
             counted = parse_nok(form.get("counted", ""))
             if counted is None:
@@ -357,4 +361,5 @@ def cash_boxes_page(ctx):
         notice=notice,
         boxes=boxes,
         counts={b.fund_id: cashbox.counts(b.fund_id, 3) for b in boxes},
+        idempotency_key=idempotency.new_nonce(),
     )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import secrets
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -27,6 +26,7 @@ from chalicelib.errors import (
 from chalicelib.funds.admin import cached_fund
 from chalicelib.funds.purposes import PURPOSES, fund_pays
 from chalicelib.funds.service import FundExhausted, Posting, post_movement
+from chalicelib.idempotency import IdempotencyKeyReused, Idempotent, check_key
 from chalicelib.money import format_nok
 from chalicelib.uow import REPLAY, UnitOfWork
 
@@ -60,11 +60,6 @@ class OwnApproval(Forbidden):
 class WrongStatus(Conflict):
     code = "wrong_status"
     message = N_("The disbursement is %(status)s and cannot be changed that way.")
-
-
-class IdempotencyKeyReused(Conflict):
-    code = "idempotency_key_reused"
-    message = N_("This Idempotency-Key was used for a different request.")
 
 
 class DisbursementNotFound(NotFound):
@@ -177,11 +172,11 @@ def _check_limit(req: Request, actor: Actor) -> bool:
     return True
 
 
-def _disbursement_id(actor: Actor, key: str | None) -> str:
-    if not key:
-        return "d-" + secrets.token_hex(10)
-    digest = hashlib.sha256(f"{actor.user_id}\n{key}".encode()).hexdigest()
-    return "d-" + digest[:20]
+CREATE = "disbursements.create"  # the idempotency scope
+
+
+def _idempotent(req: Request, actor: Actor, key: str | None) -> Idempotent:
+    return Idempotent(CREATE, actor.user_id, check_key(key), req.fingerprint)
 
 
 def find(disbursement_id: str) -> Disbursement | None:
@@ -194,20 +189,22 @@ def find(disbursement_id: str) -> Disbursement | None:
 def _replay(existing: Disbursement, req: Request) -> tuple[Disbursement, bool]:
     if existing.request_hash != req.fingerprint:
         raise IdempotencyKeyReused()
-    return existing, False
+    return existing, False  # the same request, committed before
 
 
 def create(
     req: Request, actor: Actor, idempotency_key: str | None = None
 ) -> tuple[Disbursement, bool]:
     """Log a disbursement: paid at once up to the four-eyes threshold, else
-    pending. A retry with the same key returns the first one (created False)."""
-    disbursement_id = _disbursement_id(actor, idempotency_key)
+    pending. A retry with the same key returns the first one (created False);
+    the key is checked whole (InvalidIdempotencyKey) and scoped to the user."""
+    idem = _idempotent(req, actor, idempotency_key)
+    disbursement_id = idem.resource_id("d-", 20)
     try:
         checked = _check_fund(req)
         over_limit = _check_limit(checked, actor)
     except DomainError:
-        existing = find(disbursement_id) if idempotency_key else None
+        existing = find(disbursement_id) if idem.key else None
         if existing:
             return _replay(existing, req)
         raise

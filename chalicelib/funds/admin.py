@@ -168,9 +168,11 @@ def transfer(
     amount: int,
     actor: Actor,
     reason: str,
+    request_hash: str | None = None,
 ) -> PostResult:
     """Move money between funds in one ledger movement (no overdraft);
-    restricted money stays restricted (RestrictedMoney)."""
+    restricted money stays restricted (RestrictedMoney). `request_hash`: see
+    chalicelib.idempotency (kept on the movement)."""
     if from_fund == to_fund:
         raise ValidationFailed({"to_fund": N_("Choose two different funds.")})
     privacy.guard_texts({"reason": reason}, privacy.STAFF)
@@ -185,6 +187,7 @@ def transfer(
         [Posting(from_fund, -amount), Posting(to_fund, amount)],
         actor,
         memo=reason[:200],
+        request_hash=request_hash,
     )
 
 

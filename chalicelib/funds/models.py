@@ -76,6 +76,7 @@ class Movement(BaseModel):
     kind = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     entries: ListAttribute = ListAttribute(default=list)  # [{"fund_id", "amount"}]
+    request_hash = UnicodeAttribute(null=True)  # what a keyed request asked for
 
 
 class FundMonth(BaseModel):

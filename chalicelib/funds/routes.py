@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
-
 from chalice import Blueprint
 
+from chalicelib import idempotency
 from chalicelib.audit.service import record
 from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.errors import N_, ValidationFailed
@@ -69,20 +68,30 @@ def _decide_rules(ctx, fund_id: str, decision: str) -> None:
         raise ValidationFailed({"decision": N_("Approve or cancel.")})
 
 
-def _transfer(ctx, form: dict[str, str]) -> None:
+TRANSFER = "funds.transfer"  # the idempotency scope of page and API transfers
+
+
+def _post_transfer(idem: idempotency.Idempotent, request: dict, actor):
+    """The transfer once: a retry with the same key answers the first one."""
+    result = admin.transfer(
+        idem.resource_id("transfer-"), request["from_fund"], request["to_fund"],
+        request["amount"], actor, request["reason"], request_hash=idem.fingerprint)
+    if not result.created:
+        idem.check(service.movement_hash(result.movement_id))
+    return result
+
+
+def _transfer(ctx, form: dict[str, str]) -> bool:
     amount = parse_nok(form.get("amount", ""))
     if not amount:
         raise ValidationFailed({"amount": N_("Give a positive amount in NOK.")})
     if not form.get("reason"):
         raise ValidationFailed({"reason": N_("Give a reason.")})
-    admin.transfer(
-        "transfer-" + secrets.token_hex(8),
-        form.get("from_fund", ""),
-        form.get("to_fund", ""),
-        amount,
-        ctx.user.actor,
-        form["reason"],
-    )
+    request = {"from_fund": form.get("from_fund", ""),
+               "to_fund": form.get("to_fund", ""), "amount": amount,
+               "reason": form["reason"]}
+    idem = idempotency.from_form(ctx, form, TRANSFER, request)
+    return _post_transfer(idem, request, ctx.user.actor).created
 
 
 @page(bp, "/staff/funds", methods=["GET", "POST"], roles=MONEY_ROLES)
@@ -101,8 +110,9 @@ def funds_page(ctx):
         notice = (N_("The new rules apply.") if action == "approve_rules"
                   else N_("The change was cancelled."))
     elif action == "transfer":
-        _transfer(ctx, form)
-        notice = N_("The transfer was posted.")
+        posted = _transfer(ctx, form)
+        notice = (N_("The transfer was posted.") if posted
+                  else N_("This transfer was already posted; it was not posted again."))
     funds = service.list_funds(include_inactive=is_admin)
     return ctx.render(
         "funds/index.html",
@@ -113,6 +123,7 @@ def funds_page(ctx):
         notice=notice,
         purposes=PURPOSES,
         is_admin=is_admin,
+        idempotency_key=idempotency.new_nonce(),
     )
 
 
@@ -170,17 +181,11 @@ def transfer_api(ctx):
     reason = str(body.get("reason") or "").strip()
     if not reason:
         raise ValidationFailed({"reason": N_("Give a reason.")})
-    movement_id = "transfer-" + (
-        ctx.header("idempotency-key")[:64] or secrets.token_hex(8)
-    )
-    result = admin.transfer(
-        movement_id,
-        str(body.get("from_fund", "")),
-        str(body.get("to_fund", "")),
-        _amount(body.get("amount")),
-        ctx.user.actor,
-        reason,
-    )
+    request = {"from_fund": str(body.get("from_fund", "")),
+               "to_fund": str(body.get("to_fund", "")),
+               "amount": _amount(body.get("amount")), "reason": reason}
+    idem = idempotency.from_api(ctx, TRANSFER, request)
+    result = _post_transfer(idem, request, ctx.user.actor)
     return ctx.json_response(
         {"movement_id": result.movement_id, "created": result.created},
         status=201 if result.created else 200,

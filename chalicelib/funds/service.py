@@ -56,6 +56,15 @@ def get_fund(fund_id: str) -> Fund:
         raise UnknownFund(fund=fund_id) from None
 
 
+def movement_hash(movement_id: str) -> str | None:
+    """The request digest a posted movement keeps (None: not posted, or
+    posted without a key)."""
+    try:
+        return Movement.get(movement_id, consistent_read=True).request_hash
+    except Movement.DoesNotExist:
+        return None
+
+
 def list_funds(
     public_only: bool = False,
     include_inactive: bool = False,
@@ -85,15 +94,18 @@ def post_movement(
     currency: str = "NOK",
     at: datetime | None = None,
     audit: Audit | None = None,
+    request_hash: str | None = None,
 ) -> PostResult:
     """Post one movement with its audit entry (`audit`, by default "create"
     `kind` `movement_id`) in one transaction. `extra_writes` add the caller's
     own records (a donation, a disbursement) to it. Raises FundExhausted when
     a fund would go below zero and `allow_negative` is false; a movement id
-    posted before changes nothing (created False)."""
+    posted before changes nothing (created False). `request_hash` is kept on
+    the movement (see chalicelib.idempotency)."""
     uow = UnitOfWork(actor, audit or ("create", kind, movement_id))
     add_movement(uow, movement_id, kind, postings, reference=reference, memo=memo,
-                 allow_negative=allow_negative, currency=currency, at=at)
+                 allow_negative=allow_negative, currency=currency, at=at,
+                 request_hash=request_hash)
     for write in extra_writes or []:
         write(uow)
     return PostResult(movement_id, uow.commit(), list(postings))
@@ -111,6 +123,7 @@ def add_movement(
     currency: str = "NOK",
     at: datetime | None = None,
     unchanged: dict[str, int | None] | None = None,
+    request_hash: str | None = None,
 ) -> None:
     """The writes of one movement, for a caller's unit of work: its Movement
     item (REPLAY when posted before), ledger entries, balances, month totals.
@@ -127,6 +140,7 @@ def add_movement(
             kind=kind,
             created_at=now,
             entries=[{"fund_id": p.fund_id, "amount": p.amount} for p in postings],
+            request_hash=request_hash,
         ),
         condition=Movement.movement_id.does_not_exist(),
         on_fail=REPLAY,
@@ -235,6 +249,7 @@ __all__ = [
     "PostResult",
     "UnknownFund",
     "get_fund",
+    "movement_hash",
     "last_reconciliation",
     "ledger_page",
     "list_funds",

@@ -89,6 +89,7 @@ class Pledge(BaseModel):
     thank_by_name = BooleanAttribute(default=True)
     status = UnicodeAttribute(default="open")  # open, partly, received, cancelled
     created_at = UTCDateTimeAttribute()
+    request_hash = UnicodeAttribute(null=True)  # what a keyed request asked for
     by_status = PledgesByStatus()
 
 
@@ -123,6 +124,7 @@ class StockMovement(BaseModel):
     recipient_id = UnicodeAttribute(null=True)  # client code or shelter id
     children = NumberAttribute(default=0)  # accompanying children (tickets)
     reason = UnicodeAttribute(null=True)  # write-offs
+    request_hash = UnicodeAttribute(null=True)  # what a keyed request asked for
     by_kind_year = MovementsByKindYear()
 
 

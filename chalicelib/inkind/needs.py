@@ -117,7 +117,8 @@ def _check_pledge(data: PledgeInput) -> tuple[str, str, int, str | None]:
     return giver, contact, quantity, expected
 
 
-def make_pledge(pledge_id: str, need_id: str, data: PledgeInput) -> tuple[Pledge, bool]:
+def make_pledge(pledge_id: str, need_id: str, data: PledgeInput,
+                request_hash: str | None = None) -> tuple[Pledge, bool]:
     """Record a pledge against an open need (idempotent by `pledge_id`);
     returns the pledge and whether it is new."""
     giver, contact, quantity, expected = _check_pledge(data)
@@ -134,6 +135,7 @@ def make_pledge(pledge_id: str, need_id: str, data: PledgeInput) -> tuple[Pledge
         expected_on=expected,
         thank_by_name=data.thank_by_name,
         created_at=datetime.now(UTC),
+        request_hash=request_hash,
     )
     try:
         with transaction() as tx:
@@ -173,6 +175,7 @@ def receive_pledge(
     actor: Actor,
     expires_on: str | None = None,
     value: int | None = None,
+    request_hash: str | None = None,
 ) -> stock.MovementResult:
     """Take in (part of) a pledge: stock, the pledge and its need change together."""
     pledge = get_pledge(pledge_id)
@@ -189,6 +192,7 @@ def receive_pledge(
             need_id=pledge.need_id,
             thank_by_name=pledge.thank_by_name,
             pledge=pledge,
+            request_hash=request_hash,
         )
     except Conflict as error:
         if error.code == "conflict":  # the pledge changed meanwhile

@@ -4,12 +4,13 @@ JSON API. Staff pages are in `staff_routes` (same Blueprint)."""
 from __future__ import annotations
 
 import logging
-import secrets
 
 from chalice import Blueprint
 
+from chalicelib import idempotency
 from chalicelib.auth.ratelimit import check_and_hit
 from chalicelib.errors import N_, ValidationFailed
+from chalicelib.idempotency import Idempotent
 from chalicelib.inkind import catalogue, needs
 from chalicelib.inkind.settings import get_inkind_settings
 from chalicelib.web.routing import api, page
@@ -19,12 +20,9 @@ log = logging.getLogger("ngo")
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
 
-def request_id(value: object = None) -> str:
-    """The caller's idempotency key when it is sane, else a fresh one."""
-    text = str(value or "")
-    if 8 <= len(text) <= 64 and text.replace("-", "").isalnum():
-        return text
-    return secrets.token_hex(12)
+def request_id() -> str:
+    """A one-time key for a form's hidden `request_id` field."""
+    return idempotency.new_nonce()
 
 
 def _limit_pledges(ctx) -> None:
@@ -55,10 +53,11 @@ def _confirm(ctx, pledge, item_name: str) -> None:
         log.warning("confirmation email for pledge %s failed", pledge.pledge_id)
 
 
-def _pledge(ctx, need_id: str, data: dict, thank_by_name: bool) -> tuple:
+def _pledge(ctx, need_id: str, data: dict, thank_by_name: bool,
+            idem: Idempotent) -> tuple:
     _limit_pledges(ctx)
     pledge, created = needs.make_pledge(
-        f"p-{request_id(data.get('request_id'))}",
+        idem.resource_id("p-"),
         need_id,
         needs.PledgeInput(
             giver=str(data.get("giver") or ""),
@@ -67,7 +66,10 @@ def _pledge(ctx, need_id: str, data: dict, thank_by_name: bool) -> tuple:
             expected_on=data.get("expected_on") or None,
             thank_by_name=thank_by_name,
         ),
+        request_hash=idem.fingerprint,
     )
+    if not created:
+        idem.check(pledge.request_hash)
     if created:
         item = catalogue.get_item(pledge.item_id)
         _confirm(ctx, pledge, item.name(ctx.lang))
@@ -97,8 +99,9 @@ def needs_page(ctx):
     if form.get(HONEYPOT):
         return ctx.render("inkind/pledge_done.html", pledge=None)  # a bot: say thanks
     try:
+        idem = idempotency.from_form(ctx, form, "inkind.pledge", field="request_id")
         pledge, _created = _pledge(
-            ctx, form.get("need_id", ""), form, bool(form.get("thank_by_name"))
+            ctx, form.get("need_id", ""), form, bool(form.get("thank_by_name")), idem
         )
     except ValidationFailed as error:
         errors = {k: ctx.gettext(v) for k, v in error.fields.items()}
@@ -128,7 +131,9 @@ def pledge_api(ctx, need_id):
     if body.get(HONEYPOT):
         raise ValidationFailed(message=N_("The request could not be processed."))
     thank = body.get("thank_by_name", True) is not False  # named unless declined
-    pledge, created = _pledge(ctx, need_id, body, thank)
+    idem = idempotency.from_api(ctx, "inkind.pledge", {"need_id": need_id, **body},
+                                body_field="request_id")
+    pledge, created = _pledge(ctx, need_id, body, thank, idem)
     return ctx.json_response(
         {
             "pledge_id": pledge.pledge_id,

@@ -60,6 +60,7 @@ def receive_gifts(
     need_id: str | None = None,
     thank_by_name: bool = True,
     pledge: Pledge | None = None,
+    request_hash: str | None = None,
 ) -> MovementResult:
     """Record received gifts (walk-in, or the delivery of `pledge`)."""
     giver = _text(giver, "giver")
@@ -89,6 +90,7 @@ def receive_gifts(
         thank_by_name=thank_by_name,
         need_id=need_id,
         pledge_id=pledge.pledge_id if pledge else None,
+        request_hash=request_hash,
     )
     extra = [add_year_total(_year(), i, received=n) for i, n in per_item.items()]
     extra += _need_and_pledge_writes(need_id, per_item, pledge)
@@ -172,6 +174,7 @@ def distribute(
     client_code: str | None = None,
     shelter_id: str | None = None,
     children: object = 0,
+    request_hash: str | None = None,
 ) -> MovementResult:
     """Give `quantity` units to a client code or a shelter; audit-logged.
     Raises InsufficientStock (409) when the location holds fewer."""
@@ -189,6 +192,7 @@ def distribute(
         recipient_type=kind,
         recipient_id=recipient,
         children=children,
+        request_hash=request_hash,
     )
     extra = [add_year_total(_year(), item.item_id, distributed=count, people=people)]
     result = record_movement(movement, [Line(item.item_id, location, -count)], extra)
@@ -218,6 +222,7 @@ def transfer(
     source: str,
     target: str,
     actor: Actor,
+    request_hash: str | None = None,
 ) -> MovementResult:
     """Move units between storage locations."""
     item = get_item(item_id)
@@ -226,7 +231,8 @@ def transfer(
     if source == target:
         raise ValidationFailed({"target": N_("Choose another location.")})
     lines = [Line(item.item_id, source, -count), Line(item.item_id, target, count)]
-    return record_movement(new_movement("transfer", transfer_id, actor), lines)
+    movement = new_movement("transfer", transfer_id, actor, request_hash=request_hash)
+    return record_movement(movement, lines)
 
 
 def write_off(
@@ -236,6 +242,7 @@ def write_off(
     location: str,
     reason: str,
     actor: Actor,
+    request_hash: str | None = None,
 ) -> MovementResult:
     """Take damaged, expired or lost units out of stock, with a reason."""
     item = get_item(item_id)
@@ -243,12 +250,14 @@ def write_off(
     location = location_of(location)
     reason = _text(reason, "reason")
     privacy.guard_texts({"reason": reason}, privacy.STAFF)
-    movement = new_movement("write_off", write_off_id, actor, reason=reason)
+    movement = new_movement("write_off", write_off_id, actor, reason=reason,
+                            request_hash=request_hash)
     return record_movement(movement, [Line(item.item_id, location, -count)])
 
 
 def assemble_kits(
-    assembly_id: str, kit_id: str, count: object, location: str, actor: Actor
+    assembly_id: str, kit_id: str, count: object, location: str, actor: Actor,
+    request_hash: str | None = None,
 ) -> MovementResult:
     """Put `count` kits together from their items at one location."""
     kit = get_item(kit_id)
@@ -261,4 +270,5 @@ def assemble_kits(
         for part in kit.components
     ]
     lines.append(Line(kit.item_id, location, count))
-    return record_movement(new_movement("assembly", assembly_id, actor), lines)
+    movement = new_movement("assembly", assembly_id, actor, request_hash=request_hash)
+    return record_movement(movement, lines)

@@ -7,11 +7,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 
+from chalicelib import idempotency
 from chalicelib.audit.service import record
 from chalicelib.auth.roles import COORDINATOR, FINANCE, STAFF, STAFF_ROLES
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.inkind import catalogue, needs, service, stock, thanks
 from chalicelib.inkind.routes import bp, request_id
+from chalicelib.inkind.stock import once
 from chalicelib.money import parse_nok
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
@@ -62,35 +64,30 @@ def stock_page(ctx):
 
 
 def _move(ctx, form: dict) -> None:
-    rid, actor, action = (
-        request_id(form.get("request_id")),
-        ctx.user.actor,
-        form.get("action"),
-    )
+    actor, action = ctx.user.actor, form.get("action")
     item, qty, where = (
         form.get("item_id", ""),
         form.get("quantity"),
         form.get("location", ""),
     )
+    if action not in ("distribute", "transfer", "write_off", "assemble"):
+        raise ValidationFailed({"action": N_("Choose what to do.")})
+    idem = idempotency.from_form(ctx, form, f"inkind.{action}", field="request_id")
     if action == "distribute":
-        service.distribute(
-            f"d-{rid}",
-            item,
-            qty,
-            where,
-            actor,
+        once(idem, "d-", lambda mid, digest: service.distribute(
+            mid, item, qty, where, actor,
             client_code=form.get("client_code") or None,
             shelter_id=form.get("shelter_id") or None,
-            children=form.get("children") or 0,
-        )
+            children=form.get("children") or 0, request_hash=digest))
     elif action == "transfer":
-        service.transfer(f"t-{rid}", item, qty, where, form.get("target", ""), actor)
+        once(idem, "t-", lambda mid, digest: service.transfer(
+            mid, item, qty, where, form.get("target", ""), actor, digest))
     elif action == "write_off":
-        service.write_off(f"w-{rid}", item, qty, where, form.get("reason", ""), actor)
-    elif action == "assemble":
-        service.assemble_kits(f"a-{rid}", item, qty, where, actor)
+        once(idem, "w-", lambda mid, digest: service.write_off(
+            mid, item, qty, where, form.get("reason", ""), actor, digest))
     else:
-        raise ValidationFailed({"action": N_("Choose what to do.")})
+        once(idem, "a-", lambda mid, digest: service.assemble_kits(
+            mid, item, qty, where, actor, digest))
 
 
 @page(bp, "/staff/inkind/movements", methods=["POST"], roles=WORKERS)
@@ -124,15 +121,17 @@ def _receive(ctx, form: dict) -> None:
         _nok(form.get("value", ""), "value"),
         form.get("expires_on") or None,
     )
-    service.receive_gifts(
-        f"r-{request_id(form.get('request_id'))}",
+    idem = idempotency.from_form(ctx, form, "inkind.receipt", field="request_id")
+    once(idem, "r-", lambda mid, digest: service.receive_gifts(
+        mid,
         form.get("giver", ""),
         form.get("location", ""),
         [line],
         ctx.user.actor,
         need_id=form.get("need_id") or None,
         thank_by_name=bool(form.get("thank_by_name")),
-    )
+        request_hash=digest,
+    ))
 
 
 @page(bp, "/staff/inkind/pledges", roles=STAFF_ROLES)
@@ -155,14 +154,18 @@ def pledge_action(ctx, pledge_id):
         needs.cancel_pledge(pledge_id)
         return ctx.redirect("/staff/inkind/pledges?done=cancel")
     with _field_errors():
-        needs.receive_pledge(
-            f"r-{request_id(form.get('request_id'))}",
+        idem = idempotency.from_form(
+            ctx, form, "inkind.receipt", {"pledge_id": pledge_id, **form},
+            field="request_id")
+        once(idem, "r-", lambda mid, digest: needs.receive_pledge(
+            mid,
             pledge_id,
             form.get("quantity"),
             form.get("location", ""),
             ctx.user.actor,
             expires_on=form.get("expires_on") or None,
-        )
+            request_hash=digest,
+        ))
     return ctx.redirect(f"/staff/inkind/pledges?done={form.get('action', 'receive')}")
 
 
@@ -173,8 +176,9 @@ def needs_admin(ctx):
         if form.get("action") == "close":
             needs.close_need(form.get("need_id", ""))
         else:
+            idem = idempotency.from_form(ctx, form, "inkind.need", field="request_id")
             needs.publish_need(
-                f"n-{request_id(form.get('request_id'))}",
+                idem.resource_id("n-"),
                 form.get("item_id", ""),
                 form.get("wanted"),
                 form.get("wanted_by"),
@@ -271,8 +275,8 @@ def stock_api(ctx):
     )
 
 
-def _key(ctx, body: dict) -> str:
-    return request_id(ctx.header("idempotency-key") or body.get("request_id"))
+def _key(ctx, scope: str, body: dict) -> idempotency.Idempotent:
+    return idempotency.from_api(ctx, scope, body, body_field="request_id")
 
 
 @api(bp, "/api/inkind/receipts", methods=["POST"], roles=WORKERS)
@@ -282,15 +286,17 @@ def receipts_api(ctx):
     if not isinstance(raw_lines, list) or not raw_lines:
         raise ValidationFailed({"lines": N_("Add at least one item.")})
     lines = [_receipt_line(raw) for raw in raw_lines]
-    result = service.receive_gifts(
-        f"r-{_key(ctx, body)}",
+    idem = _key(ctx, "inkind.receipt", body)
+    result = once(idem, "r-", lambda mid, digest: service.receive_gifts(
+        mid,
         str(body.get("giver") or ""),
         str(body.get("location") or ""),
         lines,
         ctx.user.actor,
         need_id=body.get("need_id") or None,
         thank_by_name=body.get("thank_by_name", True) is not False,
-    )
+        request_hash=digest,
+    ))
     return ctx.json_response(
         {"receipt_id": result.movement_id, "created": result.created},
         status=201 if result.created else 200,
@@ -314,8 +320,9 @@ def _receipt_line(raw: object) -> service.ReceiptLine:
 @api(bp, "/api/inkind/distributions", methods=["POST"], roles=WORKERS)
 def distributions_api(ctx):
     body = ctx.json()
-    result = service.distribute(
-        f"d-{_key(ctx, body)}",
+    idem = _key(ctx, "inkind.distribute", body)
+    result = once(idem, "d-", lambda mid, digest: service.distribute(
+        mid,
         str(body.get("item_id") or ""),
         body.get("quantity"),
         str(body.get("location") or ""),
@@ -323,7 +330,8 @@ def distributions_api(ctx):
         client_code=body.get("client_code") or None,
         shelter_id=body.get("shelter_id") or None,
         children=body.get("children") or 0,
-    )
+        request_hash=digest,
+    ))
     return ctx.json_response(
         {"distribution_id": result.movement_id, "created": result.created},
         status=201 if result.created else 200,

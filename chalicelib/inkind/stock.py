@@ -17,7 +17,8 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import Actor
 from chalicelib.db import is_condition_failure, transaction
-from chalicelib.errors import N_, Conflict
+from chalicelib.errors import N_, Conflict, DomainError
+from chalicelib.idempotency import Idempotent
 from chalicelib.inkind.models import Item, Stock, StockMovement, YearTotal
 
 ExtraWrite = Callable[[TransactWrite], None]
@@ -135,6 +136,38 @@ def quantity(item_id: str, location: str) -> int:
         return int(Stock.get(item_id, location, consistent_read=True).quantity)
     except Stock.DoesNotExist:
         return 0
+
+
+def movement_hash(movement_id: str) -> str | None:
+    """The request digest a recorded movement keeps (None: not recorded, or
+    recorded without a key)."""
+    try:
+        return StockMovement.get(movement_id, consistent_read=True).request_hash
+    except StockMovement.DoesNotExist:
+        return None
+
+
+def movement_exists(movement_id: str) -> bool:
+    return StockMovement.count(movement_id) > 0
+
+
+def once(idem: Idempotent, prefix: str,
+         run: Callable[[str, str], MovementResult]) -> MovementResult:
+    """Run a stock use case once per key: `run(movement_id, request_hash)`
+    under the id derived from the key. A retry (same key, same request) is
+    answered with the movement committed the first time, even when the
+    use case would now refuse (the last unit is gone, the pledge is closed);
+    the same key for another request is IdempotencyKeyReused."""
+    movement_id = idem.resource_id(prefix)
+    try:
+        result = run(movement_id, idem.fingerprint)
+    except DomainError:
+        if idem.key is None or not movement_exists(movement_id):
+            raise
+        result = MovementResult(movement_id, False)
+    if not result.created:
+        idem.check(movement_hash(movement_id))
+    return result
 
 
 def stock_rows() -> list[Stock]:

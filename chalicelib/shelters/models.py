@@ -46,6 +46,7 @@ class Shelter(BaseModel):
     notes = UnicodeAttribute(default="")
     confirmed_at = UTCDateTimeAttribute(null=True)
     confirmed_by = UnicodeAttribute(null=True)
+    request_hash = UnicodeAttribute(null=True)  # what a keyed registration asked for
     version = VersionAttribute()
 
 
@@ -75,6 +76,7 @@ class Hold(BaseModel):
     status = UnicodeAttribute(default="active")  # active, released, checked_in
     created_by = UnicodeAttribute()
     stay_id = UnicodeAttribute(null=True)
+    request_hash = UnicodeAttribute(null=True)  # what a keyed request asked for
 
 
 class ClientIndex(GlobalSecondaryIndex):

@@ -4,10 +4,10 @@ admins can open; the board shows counts and criteria."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib import idempotency
 from chalicelib.audit.service import record_many
 from chalicelib.auth.roles import STAFF_ROLES
 from chalicelib.errors import DomainError, ValidationFailed
@@ -28,7 +28,7 @@ def year_of(ctx) -> int:
 
 def _common(ctx) -> dict[str, Any]:
     return {"types": rules.SHELTER_TYPES, "is_coordinator": ctx.user.has_any(COORD),
-            "request_key": secrets.token_hex(8), "now": datetime.now(UTC)}
+            "request_key": idempotency.new_nonce(), "now": datetime.now(UTC)}
 
 
 @page(bp, "/staff/shelters", roles=BOARD)
@@ -137,7 +137,9 @@ def _save(ctx, shelter_id: str | None, values: dict[str, Any]) -> str:
         registry.update_shelter(shelter_id, fields, secret, ctx.user.actor)
         return shelter_id
     total = registry.parse_counts(values)[0]
-    return registry.create_shelter(fields, secret, total, ctx.user.actor).shelter_id
+    idem = idempotency.from_form(ctx, values, registry.REGISTER, field="request_key")
+    return registry.create_shelter(fields, secret, total, ctx.user.actor,
+                                   idem=idem).shelter_id
 
 
 def _values_of(shelter, secret) -> dict[str, Any]:

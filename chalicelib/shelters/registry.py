@@ -1,5 +1,6 @@
 """The shelter registry: creating and editing shelters, confirming their
-counts, and the confidential address and contact (coordinators and admins)."""
+counts, and the confidential address and contact (coordinators and admins).
+Each change is one unit of work with its audit entry."""
 
 from __future__ import annotations
 
@@ -9,13 +10,11 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth.roles import ADMIN, COORDINATOR
-from chalicelib.db import is_condition_failure, put_if_absent
 from chalicelib.errors import N_, Conflict, Forbidden, ValidationFailed
+from chalicelib.idempotency import Idempotent
 from chalicelib.shelters import rules
 from chalicelib.shelters.models import Hold, Shelter, ShelterSecret, Stay
 from chalicelib.shelters.service import (
@@ -25,6 +24,7 @@ from chalicelib.shelters.service import (
     get_shelter,
     holds_map,
 )
+from chalicelib.uow import REPLAY, UnitOfWork
 
 CONFIDENTIAL_ROLES = (COORDINATOR, ADMIN)
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
@@ -91,35 +91,59 @@ def parse_secret(data: dict[str, Any]) -> dict[str, str]:
             for name in ("address", "contact")}
 
 
-def _save_secret(shelter_id: str, secret: dict[str, str]) -> None:
-    ShelterSecret(shelter_id, address=secret.get("address", ""),
-                  contact=secret.get("contact", "")).save()
+REGISTER = "shelters.register"  # the idempotency scope of registrations
+
+
+def _secret(shelter_id: str, secret: dict[str, str]) -> ShelterSecret:
+    return ShelterSecret(shelter_id, address=secret.get("address", ""),
+                         contact=secret.get("contact", ""))
 
 
 def create_shelter(fields: dict[str, Any], secret: dict[str, str], total: int,
-                   actor: Actor, shelter_id: str | None = None) -> Shelter:
-    """Register a shelter with `total` beds, all free until counts are confirmed."""
-    shelter = Shelter(shelter_id or "sh-" + secrets.token_hex(4), total=total,
-                      occupied=0, holds={}, **fields)
-    if not put_if_absent(shelter):
+                   actor: Actor, shelter_id: str | None = None,
+                   idem: Idempotent | None = None) -> Shelter:
+    """Register a shelter with `total` beds, all free until counts are
+    confirmed: the shelter, its address and the audit entry in one
+    transaction, so no shelter is ever bookable without its address. With
+    `idem` a retry answers the shelter registered the first time."""
+    if shelter_id is None:
+        shelter_id = (idem.resource_id("sh-", 16) if idem
+                      else "sh-" + secrets.token_hex(8))
+    keyed = idem is not None and idem.key is not None
+    shelter = Shelter(shelter_id, total=total, occupied=0, holds={},
+                      request_hash=idem.fingerprint if idem and keyed else None,
+                      **fields)
+    uow = UnitOfWork(actor, ("create", "shelter", shelter_id))
+    uow.save(shelter, condition=Shelter.shelter_id.does_not_exist(), on_fail=REPLAY)
+    uow.save(_secret(shelter_id, secret))
+    if uow.commit():
+        return shelter
+    if idem is None or not keyed:
         raise Conflict()
-    _save_secret(shelter.shelter_id, secret)
-    record(actor, "create", "shelter", shelter.shelter_id)
-    return shelter
+    existing = get_shelter(shelter_id)
+    idem.check(existing.request_hash)
+    return existing  # the same registration, committed before
 
 
 def update_shelter(shelter_id: str, fields: dict[str, Any], secret: dict[str, str],
                    actor: Actor) -> Shelter:
-    """Edit the description and criteria; counts change only by confirmation."""
+    """Edit the description and criteria (counts change only by
+    confirmation), the address and the audit entry in one transaction."""
     shelter = get_shelter(shelter_id)
     actions = [getattr(Shelter, name).set(value) for name, value in fields.items()
                if value is not None]
     actions += [getattr(Shelter, name).remove() for name, value in fields.items()
                 if value is None]
-    shelter.update(actions=actions, add_version_condition=False)
-    _save_secret(shelter_id, secret)
-    record(actor, "update", "shelter", shelter_id)
+    uow = UnitOfWork(actor, ("update", "shelter", shelter_id))
+    uow.update(shelter, actions=actions, condition=Shelter.shelter_id.exists(),
+               on_fail=UnknownShelter, add_version_condition=False)
+    uow.save(_secret(shelter_id, secret))
+    uow.commit()
     return shelter
+
+
+class _Stale(Conflict):
+    """The shelter changed since it was read: read again and retry."""
 
 
 def confirm_counts(shelter_id: str, total: int, occupied: int, actor: Actor,
@@ -133,17 +157,16 @@ def confirm_counts(shelter_id: str, total: int, occupied: int, actor: Actor,
         if occupied < shelter.stays_active or total < occupied + len(active):
             raise CountsBelowCommitments(occupied=int(shelter.stays_active),
                                          held=len(active))
+        uow = UnitOfWork(actor, ("update", "shelter", shelter_id))
+        uow.update(shelter, actions=[
+            Shelter.total.set(total), Shelter.occupied.set(occupied),
+            Shelter.holds.set(active), Shelter.confirmed_at.set(moment),
+            Shelter.confirmed_by.set(actor.user_id)], on_fail=_Stale)
         try:
-            shelter.update(actions=[
-                Shelter.total.set(total), Shelter.occupied.set(occupied),
-                Shelter.holds.set(active), Shelter.confirmed_at.set(moment),
-                Shelter.confirmed_by.set(actor.user_id)])
-        except UpdateError as error:
-            if not is_condition_failure(error):
-                raise
+            uow.commit()
+        except _Stale:
             time.sleep(0.005 * attempt)
             continue
-        record(actor, "update", "shelter", shelter_id)
         return shelter
     raise BedsBusy()
 

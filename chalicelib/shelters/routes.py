@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from chalicelib import idempotency
 from chalicelib.auth.roles import STAFF_ROLES
 from chalicelib.shelters import pages, registry, search, service
 from chalicelib.shelters.blueprint import BOARD, COORD, bp
@@ -52,8 +53,9 @@ def create(ctx):
     body = ctx.json()
     fields = registry.parse_shelter(body)
     total = registry.parse_counts(body)[0]
+    idem = idempotency.from_api(ctx, registry.REGISTER, body)
     shelter = registry.create_shelter(fields, registry.parse_secret(body), total,
-                                      ctx.user.actor)
+                                      ctx.user.actor, idem=idem)
     return ctx.json_response({"shelter_id": shelter.shelter_id}, status=201)
 
 
@@ -79,7 +81,7 @@ def hold(ctx, shelter_id):
     placed = service.place_hold(
         shelter_id, service.validate_client_code(body.get("client_code")),
         service.validate_hours(body.get("hours")), ctx.user.actor,
-        request_key=ctx.header("idempotency-key") or body.get("request_key"))
+        request_key=ctx.header(idempotency.HEADER).strip() or body.get("request_key"))
     return ctx.json_response(hold_json(placed), status=201)
 
 

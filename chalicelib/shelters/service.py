@@ -1,26 +1,25 @@
 """Holds, check-ins and checkouts on shelter beds, without overbooking.
 
-Every change of a shelter's beds is one DynamoDB transaction that also writes
-the hold or stay, conditional on the shelter's `version`: a coordinator who
+Every change of a shelter's beds is one DynamoDB transaction (a unit of work:
+the audit entry rides in it) that also writes the hold or stay, conditional
+on the shelter's `version`: a coordinator who
 read a stale state retries from a fresh read, and sees `NoFreeBed` once the
 last bed is gone. Expired holds are simply not counted (see rules)."""
 
 from __future__ import annotations
 
-import hashlib
 import random
-import secrets
 import time
 from datetime import UTC, datetime, timedelta
 
-from pynamodb.exceptions import TransactWriteError
-
+from chalicelib import idempotency
 from chalicelib.audit.service import Actor, record
 from chalicelib.clients import normalise_client_code
-from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
+from chalicelib.idempotency import Idempotent
 from chalicelib.shelters import rules
 from chalicelib.shelters.models import BedNights, Hold, Shelter, Stay
+from chalicelib.uow import REPLAY, UnitOfWork
 
 MAX_ATTEMPTS = 30
 
@@ -117,11 +116,25 @@ def hold_state(hold: Hold, now: datetime | None = None) -> str:
     return str(hold.status)
 
 
-def _hold_id(actor: Actor, request_key: str | None) -> str:
-    if not request_key:
-        return "H-" + secrets.token_hex(8)
-    digest = hashlib.sha256(f"{actor.user_id}:{request_key}".encode()).hexdigest()
-    return "H-" + digest[:16]
+HOLD = "shelters.hold"  # the idempotency scope of holds
+
+
+class _Stale(Conflict):
+    """The shelter or hold changed since it was read: read again and retry."""
+
+
+
+def _hold_request(actor: Actor, shelter_id: str, client_code: str, hours: int,
+                  request_key: str | None) -> Idempotent:
+    return idempotency.make(HOLD, actor.user_id, request_key, {
+        "shelter_id": shelter_id, "client_code": client_code, "hours": hours})
+
+
+def _find_hold(hold_id: str) -> Hold | None:
+    try:
+        return Hold.get(hold_id, consistent_read=True)
+    except Hold.DoesNotExist:
+        return None
 
 
 def get_hold(hold_id: str) -> Hold:
@@ -138,18 +151,17 @@ def get_stay(stay_id: str) -> Stay:
         raise UnknownStay() from None
 
 
-def _failed_first(error: TransactWriteError) -> bool:
-    reasons = error.cancellation_reasons or []
-    return bool(reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed")
-
-
 def place_hold(shelter_id: str, client_code: str, hours: int, actor: Actor, *,
                request_key: str | None = None, now: datetime | None = None) -> Hold:
     """Hold one free bed for `client_code` for `hours`. A repeated
-    `request_key` from the same user returns the first hold."""
-    hold_id = _hold_id(actor, request_key)
-    if request_key and Hold.count(hold_id) > 0:
-        return get_hold(hold_id)  # the same request, placed before
+    `request_key` from the same user returns the first hold (the same key
+    for another hold: IdempotencyKeyReused)."""
+    idem = _hold_request(actor, shelter_id, client_code, hours, request_key)
+    hold_id = idem.resource_id("H-", 16)
+    existing = _find_hold(hold_id) if idem.key else None
+    if existing is not None:
+        idem.check(existing.request_hash)
+        return existing  # the same request, placed before
     for attempt in range(MAX_ATTEMPTS):
         shelter = get_shelter(shelter_id)
         moment = _now(now)
@@ -159,20 +171,20 @@ def place_hold(shelter_id: str, client_code: str, hours: int, actor: Actor, *,
         # Whole seconds, so the item and the shelter's map agree on the instant.
         expires = (moment + timedelta(hours=hours)).replace(microsecond=0)
         hold = Hold(hold_id, shelter_id=shelter_id, client_code=client_code,
-                    created_at=moment, expires_at=expires, created_by=actor.user_id)
+                    created_at=moment, expires_at=expires, created_by=actor.user_id,
+                    request_hash=idem.fingerprint if idem.key else None)
         active[hold_id] = int(expires.timestamp())
+        uow = UnitOfWork(actor, ("create", "hold", hold_id))
+        uow.save(hold, condition=Hold.hold_id.does_not_exist(), on_fail=REPLAY)
+        uow.update(shelter, actions=[Shelter.holds.set(active)], on_fail=_Stale)
         try:
-            with transaction() as tx:
-                tx.save(hold, condition=Hold.hold_id.does_not_exist())
-                tx.update(shelter, actions=[Shelter.holds.set(active)])
-        except TransactWriteError as error:
-            if not is_condition_failure(error):
-                raise
-            if _failed_first(error):
-                return get_hold(hold_id)  # the same request, placed before
+            if not uow.commit():
+                placed = get_hold(hold_id)  # the same request, placed before
+                idem.check(placed.request_hash)
+                return placed
+        except _Stale:
             _pause(attempt)
             continue
-        record(actor, "create", "hold", hold_id)
         return hold
     raise BedsBusy()
 
@@ -191,18 +203,16 @@ def release_hold(hold_id: str, actor: Actor, now: datetime | None = None) -> Hol
         shelter = get_shelter(hold.shelter_id)
         active = rules.active_holds(holds_map(shelter), _now(now))
         active.pop(hold_id, None)
+        uow = UnitOfWork(actor, ("update", "hold", hold_id))
+        uow.update(hold, actions=[Hold.status.set("released")],
+                   condition=Hold.status == "active", on_fail=_Stale)
+        uow.update(shelter, actions=[Shelter.holds.set(active)], on_fail=_Stale)
         try:
-            with transaction() as tx:
-                tx.update(hold, actions=[Hold.status.set("released")],
-                          condition=Hold.status == "active")
-                tx.update(shelter, actions=[Shelter.holds.set(active)])
-        except TransactWriteError as error:
-            if not is_condition_failure(error):
-                raise
+            uow.commit()
+        except _Stale:
             hold = get_hold(hold_id)
             _pause(attempt)
             continue
-        record(actor, "update", "hold", hold_id)
         hold.status = "released"
         return hold
     raise BedsBusy()
@@ -231,22 +241,20 @@ def check_in(hold_id: str, actor: Actor, now: datetime | None = None) -> Stay:
         stay = Stay(stay_id_for(hold_id), shelter_id=shelter.shelter_id,
                     client_code=hold.client_code, hold_id=hold_id,
                     started_at=moment, active_shelter=shelter.shelter_id)
+        uow = UnitOfWork(actor, ("create", "stay", stay.stay_id))
+        uow.save(stay, condition=Stay.stay_id.does_not_exist(), on_fail=_Stale)
+        uow.update(hold, actions=[Hold.status.set("checked_in"),
+                                  Hold.stay_id.set(stay.stay_id)],
+                   condition=Hold.status == "active", on_fail=_Stale)
+        uow.update(shelter, actions=[
+            Shelter.holds.set(active), Shelter.occupied.add(1),
+            Shelter.stays_active.add(1)], on_fail=_Stale)
         try:
-            with transaction() as tx:
-                tx.save(stay, condition=Stay.stay_id.does_not_exist())
-                tx.update(hold, actions=[Hold.status.set("checked_in"),
-                                         Hold.stay_id.set(stay.stay_id)],
-                          condition=Hold.status == "active")
-                tx.update(shelter, actions=[
-                    Shelter.holds.set(active), Shelter.occupied.add(1),
-                    Shelter.stays_active.add(1)])
-        except TransactWriteError as error:
-            if not is_condition_failure(error):
-                raise
+            uow.commit()
+        except _Stale:
             hold = get_hold(hold_id)
             _pause(attempt)
             continue
-        record(actor, "create", "stay", stay.stay_id)
         return stay
     raise BedsBusy()
 
@@ -259,24 +267,20 @@ def check_out(stay_id: str, actor: Actor, now: datetime | None = None) -> Stay:
     moment = max(_now(now), stay.started_at)
     shelter = get_shelter(stay.shelter_id)
     months = rules.nights_by_month(stay.started_at.date(), moment.date())
-    try:
-        with transaction() as tx:
-            tx.update(stay, actions=[
-                Stay.ended_at.set(moment), Stay.nights.set(sum(months.values())),
-                Stay.active_shelter.remove()], condition=Stay.ended_at.does_not_exist())
-            tx.update(shelter, actions=[
-                Shelter.occupied.add(-1), Shelter.stays_active.add(-1)],
-                condition=(Shelter.occupied >= 1) & (Shelter.stays_active >= 1),
-                add_version_condition=False)
-            for month, nights in sorted(months.items())[:45]:  # 2 items a month
-                for scope in (f"shelter#{shelter.shelter_id}", f"type#{shelter.kind}"):
-                    tx.update(BedNights(month[:4], f"{scope}#{month}"),
-                              actions=[BedNights.nights.add(nights)])
-    except TransactWriteError as error:
-        if is_condition_failure(error) and _failed_first(error):
-            raise StayEnded() from None
-        raise
-    record(actor, "update", "stay", stay_id)
+    uow = UnitOfWork(actor, ("update", "stay", stay_id))
+    uow.update(stay, actions=[
+        Stay.ended_at.set(moment), Stay.nights.set(sum(months.values())),
+        Stay.active_shelter.remove()], condition=Stay.ended_at.does_not_exist(),
+        on_fail=StayEnded())
+    uow.update(shelter, actions=[
+        Shelter.occupied.add(-1), Shelter.stays_active.add(-1)],
+        condition=(Shelter.occupied >= 1) & (Shelter.stays_active >= 1),
+        add_version_condition=False)
+    for month, nights in sorted(months.items())[:45]:  # 2 items a month
+        for scope in (f"shelter#{shelter.shelter_id}", f"type#{shelter.kind}"):
+            uow.update(BedNights(month[:4], f"{scope}#{month}"),
+                       actions=[BedNights.nights.add(nights)])
+    uow.commit()
     stay.ended_at, stay.nights = moment, sum(months.values())
     return stay
 

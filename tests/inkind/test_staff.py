@@ -132,7 +132,9 @@ def test_staff_publish_and_close_needs_from_the_page(client, session_as, demo_da
                                 "request_id": "need-0001-aaaa"})
     client.post("/staff/inkind/needs", headers=headers, body=body)
     assert "For the summer" in client.get("/needs?lang=en").body.decode()
-    headers, body = staff.form({"action": "close", "need_id": "n-need-0001-aaaa"})
+    [need_id] = [need.need_id for need in needs.open_needs()
+                 if need.item_id == "festival-ticket" and need.wanted == 20]
+    headers, body = staff.form({"action": "close", "need_id": need_id})
     client.post("/staff/inkind/needs", headers=headers, body=body)
     assert "For the summer" not in client.get("/needs?lang=en").body.decode()
 
@@ -168,7 +170,7 @@ def test_a_staff_form_with_a_bad_quantity_names_the_problem(client, session_as,
                                                             demo_data):
     headers, body = session_as("staff").form(
         {"action": "distribute", "item_id": "hygiene-pack", "quantity": "0",
-         "location": "office", "client_code": "K-2026-031"})
+         "location": "office", "client_code": "K-2026-031", "request_id": "bad-qty-1"})
     response = client.post("/staff/inkind/movements", headers=headers, body=body)
     assert response.status_code == 400
     assert "Skriv et helt tall større enn null." in response.body.decode()
@@ -179,7 +181,8 @@ def test_over_distribution_from_the_form_shows_what_is_left(client, session_as,
                                                             demo_data):
     headers, body = session_as("staff").form(
         {"action": "distribute", "item_id": "hygiene-pack", "quantity": "31",
-         "location": "office", "shelter_id": "crisis-centre-oslo"})
+         "location": "office", "shelter_id": "crisis-centre-oslo",
+         "request_id": "too-many-1"})
     response = client.post("/staff/inkind/movements?lang=en", headers=headers, body=body)
     assert response.status_code == 409
     assert "There are only 30 of hygiene-pack at office." in response.body.decode()

@@ -71,6 +71,7 @@ def test_a_coordinator_registers_a_shelter_and_staff_see_it_on_the_board(
             "total": "4",
             "accepts_women": "1",
             "languages": "nb, en",
+            "request_key": "register-tromso-1",
         }
     )
     response = client.post("/staff/shelters/new", headers=headers, body=body)
