@@ -13,8 +13,9 @@ def test_an_admin_places_a_legal_hold_and_finds_it_in_the_audit_log(
                            ("desktop", {"width": 1280, "height": 800})):
         context = browser.new_context(locale="nb-NO", viewport=viewport)
         tab = context.new_page()
-        errors = []
-        tab.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
+        errors: list[str] = []
+        tab.on("console", lambda msg, seen=errors: msg.type == "error"
+               and seen.append(msg.text))
         browser_login(tab, live_server, "admin")
         tab.wait_for_url(f"{live_server}/staff")
         tab.goto(f"{live_server}/staff/operations?lang=nb")
