@@ -68,18 +68,14 @@ def session_params(request: DonationRequest) -> dict[str, Any]:
 
 def create_stripe_session(request: DonationRequest) -> str:
     """A Stripe Checkout Session; the same form twice gives the same session."""
-    import stripe  # imported where a payment is made, not at start-up
+    from chalicelib.donations import stripe_api
 
     settings = donation_settings()
-    extra: Any = {"api": settings.stripe_api_base} if settings.stripe_api_base else {}
     api_key = get_secret("stripe-secret-key", settings.stripe_secret_key)
-    client = stripe.StripeClient(api_key, base_addresses=extra,
-                                 max_network_retries=2)
-    session = client.v1.checkout.sessions.create(
-        params=session_params(request),  # type: ignore[arg-type]
-        options={"idempotency_key": request.idempotency_key()},
-    )
-    return str(session.url)
+    session = stripe_api.create("/v1/checkout/sessions", session_params(request),
+                                api_key, request.idempotency_key(),
+                                api_base=settings.stripe_api_base)
+    return str(session["url"])
 
 
 def verify_captcha(token: str, client_ip: str) -> bool:

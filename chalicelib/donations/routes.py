@@ -48,6 +48,7 @@ def donate(ctx):
         return _donate_form(ctx)
     form = ctx.form()
     from chalicelib.donations.checkout import start_checkout
+    from chalicelib.donations.stripe_api import PaymentsUnavailable
 
     try:
         request = service.validate_donation(form, ctx.lang)
@@ -60,6 +61,8 @@ def donate(ctx):
         return ctx.render("donations/too_many.html", status=429)
     except service.PaymentsNotConfigured:
         return ctx.render("donations/not_configured.html", status=503)
+    except PaymentsUnavailable as error:  # Stripe did not answer: the same form again
+        return _donate_form(ctx, form, {"form": error.message}, status=503)
     return ctx.redirect(url)
 
 

@@ -1,4 +1,4 @@
-"""The public donation page and checkout, with the real stripe SDK talking
+"""The public donation page and checkout, with our Stripe client talking
 to a local HTTP server in place of Stripe."""
 from __future__ import annotations
 
@@ -203,3 +203,49 @@ def test_a_donor_who_asks_to_be_thanked_must_give_a_name(client, funds, stripe_s
     response = post_donation(client, {"amount": "500", "thanks": "1"}, lang="en")
     assert response.status_code == 400
     assert "Write the name we may thank" in response.body.decode()
+
+
+@pytest.mark.parametrize("frequency", ["once", "monthly"])
+def test_the_checkout_parameters_are_encoded_as_stripes_sdk_encodes_them(funds,
+                                                                        frequency):
+    from stripe._encode import _api_encode
+
+    from chalicelib.donations.checkout import session_params
+    from chalicelib.donations.service import validate_donation
+    from chalicelib.donations.stripe_api import form_pairs
+
+    request = validate_donation({"amount": "500", "frequency": frequency,
+                                 "fund": "general"}, "nb")
+    params = session_params(request)
+    sdk = [(key, str(value).lower() if isinstance(value, bool) else str(value))
+           for key, value in _api_encode(params)]
+    assert list(form_pairs(params)) == sdk
+
+
+def test_stripe_failing_is_retried_with_the_same_key_then_the_form_says_so(
+        client, funds, httpserver, monkeypatch):
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_local")
+    monkeypatch.setenv("STRIPE_API_BASE", httpserver.url_for("").rstrip("/"))
+    monkeypatch.setattr("chalicelib.donations.stripe_api.time.sleep", lambda _s: None)
+    donation_settings.cache_clear()
+    httpserver.expect_request("/v1/checkout/sessions", method="POST").respond_with_json(
+        {"error": {"type": "api_error"}}, status=500)
+    response = post_donation(client, {"amount": "500", "frequency": "once",
+                                      "fund": "general"}, lang="en")
+    assert response.status_code == 503
+    assert "nothing was saved" in response.body.decode()
+    keys = [request.headers["Idempotency-Key"] for request, _ in stripe_calls(httpserver)]
+    assert len(keys) == 3 and len(set(keys)) == 1
+    assert Donation.count() == 0
+
+
+def test_a_refused_request_is_not_retried(client, funds, httpserver, monkeypatch):
+    monkeypatch.setenv("STRIPE_SECRET_KEY", "sk_test_local")
+    monkeypatch.setenv("STRIPE_API_BASE", httpserver.url_for("").rstrip("/"))
+    donation_settings.cache_clear()
+    httpserver.expect_request("/v1/checkout/sessions", method="POST").respond_with_json(
+        {"error": {"type": "invalid_request_error"}}, status=400)
+    response = post_donation(client, {"amount": "500", "frequency": "once",
+                                      "fund": "general"})
+    assert response.status_code == 503
+    assert len(stripe_calls(httpserver)) == 1
