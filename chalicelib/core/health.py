@@ -27,8 +27,13 @@ class DatabaseUnavailable(DomainError):
 
 
 def _endpoint() -> str:
+    """Where the models' client sends requests: the local endpoint, else
+    botocore's endpoint settings (AWS_ENDPOINT_URL_DYNAMODB, AWS_ENDPOINT_URL),
+    else the region's DynamoDB."""
     settings = get_settings()
-    return settings.dynamodb_host or f"https://dynamodb.{settings.aws_region}.amazonaws.com"
+    return (settings.dynamodb_host or os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+            or os.environ.get("AWS_ENDPOINT_URL")
+            or f"https://dynamodb.{settings.aws_region}.amazonaws.com")
 
 
 def dynamodb_answers() -> bool:

@@ -1,4 +1,12 @@
-"""Jinja2 environments, one per language, created on first use."""
+"""Jinja2 environments, one per language, created on first use.
+
+A cold request compiles no template: the deployment zip carries every
+template compiled to a Python module (`templates_compiled/`, made by
+devtools/package.py, shipped as .pyc) and loads it with Jinja2's
+ModuleLoader. Without that folder (a checkout) templates load from
+`templates/` and their compiled code is kept in Jinja2's per-user bytecode
+cache in the temp directory, checked against each template's source.
+"""
 
 from __future__ import annotations
 
@@ -14,14 +22,19 @@ from chalicelib.web.i18n import translations
 # Locally templates/ sits beside app.py; in the Lambda zip vendor/templates
 # (a symlink) lands at the zip root, again beside app.py.
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+COMPILED_DIR = TEMPLATES_DIR.with_name("templates_compiled")
 
 
 @cache
-def environment(lang: str) -> Any:
+def environment(lang: str, source: bool = False) -> Any:
+    """`source`: from templates/ even in the zip (what the package compiles)."""
     import jinja2  # imported on the first page, not at start-up
 
+    compiled = COMPILED_DIR.is_dir() and not source
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        loader=jinja2.ModuleLoader(str(COMPILED_DIR)) if compiled
+        else jinja2.FileSystemLoader(str(TEMPLATES_DIR)),
+        bytecode_cache=None if compiled or source else jinja2.FileSystemBytecodeCache(),
         autoescape=True,
         extensions=["jinja2.ext.i18n"],
         trim_blocks=True,

@@ -8,6 +8,8 @@ import sys
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from devtools.infra import deployed_models, fragments, logical_id, table_resource
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,3 +77,37 @@ def test_no_table_in_infra_lacks_a_model():
     suffixes = {logical_id(m.Meta.table_name.split("ngo-test-", 1)[1])
                 for m in deployed_models()}
     assert set(fragments()) <= suffixes
+
+
+def test_the_zip_is_under_10_mb_leaves_botocore_to_the_runtime_and_ships_bytecode(
+        package_dir):
+    from devtools.package import RUNTIME_PROVIDED, local_runtime, runtime_of
+
+    zip_path = package_dir / "deployment.zip"
+    assert zip_path.stat().st_size <= 10_000_000
+    archive = zipfile.ZipFile(zip_path)
+    names = set(archive.namelist())
+    tops = {name.split("/")[0].removesuffix(".py").split("-")[0] for name in names}
+    assert not tops & set(RUNTIME_PROVIDED), "the Lambda runtime ships these"
+    assert "botocore" not in tops and "boto3" not in tops
+    if runtime_of(package_dir / "sam.json") != local_runtime():
+        pytest.skip("packaged with another Python than the runtime's: no .pyc")
+    tag = sys.implementation.cache_tag
+
+    def pyc_of(source: str) -> str:
+        folder, _, file = source.rpartition("/")
+        return "/".join(filter(None, [folder, "__pycache__", f"{file[:-3]}.{tag}.pyc"]))
+
+    sources = [n for n in names if n.endswith(".py")]
+    missing = [n for n in sources if pyc_of(n) not in names]
+    assert sources and not missing, missing[:5]
+    flags = int.from_bytes(archive.read(pyc_of("app.py"))[4:8], "little")
+    assert flags == 0b01  # hash-based, unchecked: /var/task's file times are the zip's
+
+
+def test_every_template_is_in_the_zip_compiled(package_dir):
+    names = zipfile.ZipFile(package_dir / "deployment.zip").namelist()
+    templates = [n for n in names if n.startswith("templates/") and n.endswith(".html")]
+    compiled = [n for n in names if n.startswith("templates_compiled/tmpl_")
+                and n.endswith(".py")]
+    assert templates and len(compiled) == len(templates)
