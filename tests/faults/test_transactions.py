@@ -90,13 +90,15 @@ def test_a_busy_transfer_form_answers_a_page_that_sends_the_same_form_again(
     finance = session_as("finance")
     headers, body = finance.form({"action": "transfer", "from_fund": "general",
                                   "to_fund": "winter", "amount": "100",
-                                  "reason": "coats for the shelter"})
+                                  "reason": "coats for the shelter",
+                                  "idempotency_key": "page-nonce-1"})
     response = client.post("/staff/funds", headers=headers, body=body)
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "2"
     page = response.body.decode()
     assert 'value="coats for the shelter"' in page
     assert 'action="/staff/funds"' in page
+    assert 'value="page-nonce-1"' in page
     faults.always.clear()
     assert balance("winter") == 0
     again = client.post("/staff/funds", headers=headers, body=body)
