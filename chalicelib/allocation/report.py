@@ -3,10 +3,14 @@ year's records by Query (gifts by year, in-kind receipts by year, ledger
 entries by fund and time); web donations come from their day totals;
 elsewhere it reads maintained
 totals (emergency cash, bed-nights, volunteer hours). For publication, a
-count of 1 or 2 (and the amount that goes with it) reads "fewer than 3"."""
+count of 1 or 2 (and the amount that goes with it) is hidden, and so are as
+many more cells of a section with a total as it takes that no hidden cell can
+be worked out by subtraction (`publish`)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
@@ -27,6 +31,8 @@ SECTIONS: dict[str, str] = {
     "hours": N_("Volunteer hours"),
 }
 ANONYMOUS = N_("Anonymous givers")
+# Sections whose rows add up to a published total row (its key).
+TOTALS = {"donations": "total"}
 Gettext = Callable[..., str]
 
 
@@ -68,14 +74,67 @@ def parse_year(text: str) -> int:
     return int(text)
 
 
-def for_publication(figure: Figure) -> Figure:
-    if figure.count is not None and 0 < figure.count < SMALL:
-        return replace(figure, count=None, amount=None, suppressed=True)
-    return figure
+def is_small(figure: Figure) -> bool:
+    return figure.count is not None and 0 < figure.count < SMALL
+
+
+def _hide(figure: Figure) -> Figure:
+    return replace(figure, count=None, amount=None, suppressed=True)
+
+
+def _safe(rows: list[Figure], hidden: set[str]) -> bool:
+    # Total minus the visible rows gives the hidden rows' sum: it must be a
+    # sum of at least two cells, not itself small, and leave each cell (>= 1)
+    # room to be more than one value.
+    together = sum(int(row.count or 0) for row in rows if row.key in hidden)
+    return len(hidden) >= 2 and together >= SMALL and together > len(hidden)
+
+
+def complementary(rows: list[Figure], rank: Callable[[str], Any]
+                  ) -> tuple[set[str], bool]:
+    """Which rows of a section with a total to hide, and whether to hide the
+    total. Small rows first; then, until `_safe`, the next non-zero row in a
+    secret order (`rank`), never by size: which row is picked tells a reader
+    nothing about the hidden values. When no non-zero row stays visible, the
+    total is hidden as well."""
+    hidden = {row.key for row in rows if is_small(row)}
+    others = sorted((row.key for row in rows if row.count and row.key not in hidden),
+                    key=rank)
+    while hidden and others and not _safe(rows, hidden):
+        hidden.add(others.pop(0))
+    visible = [row for row in rows if row.key not in hidden and row.count]
+    return hidden, bool(hidden) and not visible
+
+
+def secret_rank(year: int, section: str) -> Callable[[str], str]:
+    """A fixed order of a section's rows, unknown without the stage's secret
+    key (the same order at every request, so two readings show the same)."""
+    from chalicelib.config import get_settings
+    from chalicelib.core.secrets import get_secret
+
+    key = get_secret("secret-key", get_settings().secret_key).encode()
+    return lambda row_key: hmac.new(key, f"{year}#{section}#{row_key}".encode(),
+                                    hashlib.sha256).hexdigest()
+
+
+def publish(figures: list[Figure], rank: Callable[[str], Callable[[str], Any]]
+            ) -> list[Figure]:
+    """Figures fit for publication: small counts hidden, and complementary
+    cells hidden in every section whose rows add up to a total;
+    `rank(section)` orders a section's rows (`secret_rank`)."""
+    hide: set[tuple[str, str]] = {(f.section, f.key) for f in figures if is_small(f)}
+    for section, total_key in TOTALS.items():
+        rows = [f for f in figures if f.section == section and f.key != total_key]
+        keys, hide_total = complementary(rows, rank(section))
+        hide |= {(section, key) for key in keys}
+        if hide_total:
+            hide.add((section, total_key))
+    return [_hide(f) if (f.section, f.key) in hide else f for f in figures]
 
 
 def annual_report(year: int, _: Gettext, publication: bool = False) -> Report:
-    """Every figure of `year`; `publication` hides counts below 3."""
+    """Every figure of `year`; `publication` hides counts below 3 and what
+    would let them be derived (`publish`)."""
     from chalicelib.allocation import yearly
 
     figures: list[Figure] = []
@@ -101,7 +160,7 @@ def annual_report(year: int, _: Gettext, publication: bool = False) -> Report:
     figures.append(Figure("hours", "hours", _("Hours"),
                           quantity=round(yearly.volunteer_minutes(year) / 60, 1)))
     if publication:
-        figures = [for_publication(f) for f in figures]
+        figures = publish(figures, lambda section: secret_rank(year, section))
     return Report(year, publication, figures)
 
 

@@ -67,11 +67,11 @@ def as_csv(built: report.Report, _) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["section", "key", "label", "count", "amount_nok", "quantity"])
-    fewer = _("fewer than 3")
+    hidden = _("hidden")
     for figure in built.figures:
-        count = fewer if figure.suppressed else (
+        count = hidden if figure.suppressed else (
             "" if figure.count is None else str(figure.count))
-        amount = fewer if figure.suppressed else (
+        amount = hidden if figure.suppressed else (
             "" if figure.amount is None else _decimal(figure.amount))
         quantity = "" if figure.quantity is None else f"{figure.quantity:g}"
         writer.writerow([figure.section, safe_cell(figure.key), safe_cell(figure.label),

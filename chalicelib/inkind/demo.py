@@ -241,6 +241,8 @@ def load() -> None:
             "Fjellby menighet", "diakon@fjellby-menighet.example", 20, f"{year}-12-12"
         ),
     )
+    for need_id, *_rest in NEEDS:
+        needs.refresh_shown(need_id, force=True)  # demo figures shown at once
     service.assemble_kits("demo-a-bags", "welcome-bag", 5, "storage", SYSTEM)
     service.distribute(
         "demo-d-shelter",

@@ -57,6 +57,15 @@ class Need(BaseModel):
     pledged = NumberAttribute(default=0)
     received = NumberAttribute(default=0)
     created_at = UTCDateTimeAttribute()
+    # What the public sees: `pledged`/`received` as they were when last
+    # shown, refreshed only after SHOW_EVERY pledges (or receipts) since, so
+    # no single pledge can be subtracted out (chalicelib/inkind/needs.py).
+    pledge_events = NumberAttribute(default=0)  # pledges made or cancelled
+    receipt_events = NumberAttribute(default=0)
+    shown_pledged = NumberAttribute(default=0)
+    shown_received = NumberAttribute(default=0)
+    shown_pledge_events = NumberAttribute(default=0)
+    shown_receipt_events = NumberAttribute(default=0)
 
     def text(self, lang: str) -> str:
         texts = _names(self.texts)

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
+from pynamodb.exceptions import TransactWriteError, UpdateError
 
 from chalicelib import privacy
 from chalicelib.audit.service import Actor
@@ -20,6 +21,12 @@ from chalicelib.inkind.service import ReceiptLine, receive_gifts
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ]{8,16}$")
 SMALL_COUNT = 3  # public counts below this show as "fewer than 3"
+# A need's public counters change only after this many pledges (receipts):
+# the difference a giver sees around their own pledge always holds at least
+# SMALL_COUNT other people's pledges.
+SHOW_EVERY = SMALL_COUNT + 1
+COUNTERS = ("pledge_events", "receipt_events", "shown_pledged", "shown_received",
+            "shown_pledge_events", "shown_receipt_events")
 
 
 class UnknownNeed(NotFound):
@@ -76,6 +83,8 @@ def publish_need(
     try:
         old = Need.get(need_id)
         need.pledged, need.received = old.pledged, old.received
+        for name in COUNTERS:
+            setattr(need, name, getattr(old, name))
     except Need.DoesNotExist:
         pass
     need.save()
@@ -142,7 +151,7 @@ def make_pledge(pledge_id: str, need_id: str, data: PledgeInput,
             tx.save(pledge, condition=Pledge.pledge_id.does_not_exist())
             tx.update(
                 Need(need_id),
-                actions=[Need.pledged.add(quantity)],
+                actions=[Need.pledged.add(quantity), Need.pledge_events.add(1)],
                 condition=Need.status == "open",
             )
     except TransactWriteError as error:
@@ -152,7 +161,36 @@ def make_pledge(pledge_id: str, need_id: str, data: PledgeInput,
         if reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed":
             return get_pledge(pledge_id), False
         raise UnknownNeed() from None
+    refresh_shown(need_id)
     return pledge, True
+
+
+def refresh_shown(need_id: str, force: bool = False) -> None:
+    """Show a need's live counters to the public once SHOW_EVERY pledges (or
+    receipts) arrived since they were last shown (`force`: now, for demo
+    data). Every writer calls this after committing, so the last one always
+    sees its own change; a lost race leaves it to the newer writer."""
+    need = Need.get(need_id, consistent_read=True)
+    actions: list[Any] = []
+    condition = Need.need_id.exists()
+    for live, events, shown, seen in (
+        (Need.pledged, Need.pledge_events, Need.shown_pledged,
+         Need.shown_pledge_events),
+        (Need.received, Need.receipt_events, Need.shown_received,
+         Need.shown_receipt_events),
+    ):
+        count = int(getattr(need, events.attr_name) or 0)
+        if force or count - int(getattr(need, seen.attr_name) or 0) >= SHOW_EVERY:
+            actions += [shown.set(int(getattr(need, live.attr_name) or 0)),
+                        seen.set(count)]
+            condition &= events == count
+    if not actions:
+        return
+    try:
+        need.update(actions=actions, condition=condition)
+    except UpdateError as error:
+        if not is_condition_failure(error):
+            raise
 
 
 def get_pledge(pledge_id: str) -> Pledge:
@@ -213,11 +251,13 @@ def cancel_pledge(pledge_id: str) -> None:
                 actions=[Pledge.status.set("cancelled")],
                 condition=Pledge.received == pledge.received,
             )
-            tx.update(Need(pledge.need_id), actions=[Need.pledged.add(-outstanding)])
+            tx.update(Need(pledge.need_id), actions=[
+                Need.pledged.add(-outstanding), Need.pledge_events.add(1)])
     except TransactWriteError as error:
         if is_condition_failure(error):
             raise PledgeClosed() from None
         raise
+    refresh_shown(pledge.need_id)
 
 
 def public_needs(lang: str) -> list[dict]:
@@ -236,9 +276,10 @@ def public_needs(lang: str) -> list[dict]:
                 "text": need.text(lang),
                 "wanted": int(need.wanted),
                 "wanted_by": need.wanted_by,
-                "pledged": public_count(int(need.pledged)),
-                "received": public_count(int(need.received)),
-                "progress": _progress(int(need.received), int(need.wanted)),
+                "pledged": public_count(int(need.shown_pledged or 0)),
+                "received": public_count(int(need.shown_received or 0)),
+                "progress": _progress(int(need.shown_received or 0),
+                                      int(need.wanted)),
             }
         )
     return result

@@ -97,7 +97,12 @@ def receive_gifts(
     movement.lines = [
         _line_detail(x, line) for x, line in zip(stock_lines, lines, strict=True)
     ]
-    return record_movement(movement, stock_lines, extra)
+    result = record_movement(movement, stock_lines, extra)
+    if need_id:
+        from chalicelib.inkind.needs import refresh_shown
+
+        refresh_shown(need_id)
+    return result
 
 
 def _line_detail(stock_line: Line, line: ReceiptLine) -> dict:
@@ -122,7 +127,8 @@ def _need_and_pledge_writes(
         count = per_item.get(need.item_id, 0)
         if count:
             writes.append(
-                lambda tx: tx.update(Need(need_id), actions=[Need.received.add(count)])
+                lambda tx: tx.update(Need(need_id), actions=[
+                    Need.received.add(count), Need.receipt_events.add(1)])
             )
     if pledge:
         count = sum(per_item.values())
