@@ -61,13 +61,14 @@ def folders(packaged: bool, work: Path) -> tuple[Path, Path, dict[str, str]]:
     the environment."""
     if not packaged:
         return ROOT, REFERENCE, {}
-    from devtools.package import package, package_reference, unpack_read_only
+    from devtools.package import (lambda_runtime_path, package, package_reference,
+                                  unpack_read_only)
 
     app_zip = package(work / "app-package") / "deployment.zip"
     reference_zip = package_reference(work / "reference-package") / "deployment.zip"
     ours = unpack_read_only(app_zip, work / "app")
     reference = unpack_read_only(reference_zip, work / "reference")
-    runtime = unpack_read_only(None, work / "runtime")  # boto3 and botocore only
+    runtime = lambda_runtime_path(work / "runtime")  # boto3 and botocore only
     for name, zipped in (("app", app_zip), ("reference", reference_zip)):
         print(f"{name}_zip_mb={zipped.stat().st_size / 1e6:.1f}")
     return ours, reference, {"PYTHONDONTWRITEBYTECODE": "1", "COLD_RUNTIME": str(runtime)}
