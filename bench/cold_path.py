@@ -61,8 +61,12 @@ def folders(packaged: bool, work: Path) -> tuple[Path, Path, dict[str, str]]:
     the environment."""
     if not packaged:
         return ROOT, REFERENCE, {}
-    from devtools.package import (lambda_runtime_path, package, package_reference,
-                                  unpack_read_only)
+    from devtools.package import (
+        lambda_runtime_path,
+        package,
+        package_reference,
+        unpack_read_only,
+    )
 
     app_zip = package(work / "app-package") / "deployment.zip"
     reference_zip = package_reference(work / "reference-package") / "deployment.zip"

@@ -52,5 +52,6 @@ if __name__ == "__main__":
     from chalicelib.web.nav import LINKS_FILE
 
     MANIFEST.write_text(json.dumps(area_routes(), indent=1) + "\n")
-    LINKS_FILE.write_text(json.dumps(staff_links(), indent=1, ensure_ascii=False) + "\n")
+    links = json.dumps(staff_links(), indent=1, ensure_ascii=False)
+    LINKS_FILE.write_text(links + "\n")
     print(f"wrote {MANIFEST} and {LINKS_FILE}")
