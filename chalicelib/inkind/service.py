@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-
-from pynamodb.transactions import TransactWrite
+from typing import Any
 
 from chalicelib import privacy
-from chalicelib.audit.service import Actor, record
+from chalicelib.audit.service import Actor
 from chalicelib.clients import normalise_client_code
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.inkind import catalogue
@@ -97,7 +96,7 @@ def receive_gifts(
     movement.lines = [
         _line_detail(x, line) for x, line in zip(stock_lines, lines, strict=True)
     ]
-    result = record_movement(movement, stock_lines, extra)
+    result = record_movement(movement, stock_lines, extra, actor=actor)
     if need_id:
         from chalicelib.inkind.needs import refresh_shown
 
@@ -135,7 +134,7 @@ def _need_and_pledge_writes(
         total = int(pledge.received) + count
         status = "received" if total >= pledge.quantity else "partly"
 
-        def write(tx: TransactWrite) -> None:
+        def write(tx: Any) -> None:
             tx.update(
                 Pledge(pledge.pledge_id),
                 actions=[Pledge.received.add(count), Pledge.status.set(status)],
@@ -201,11 +200,8 @@ def distribute(
         request_hash=request_hash,
     )
     extra = [add_year_total(_year(), item.item_id, distributed=count, people=people)]
-    result = record_movement(movement, [Line(item.item_id, location, -count)], extra)
-    if result.created:
-        record(actor, "create", "inkind_distribution", distribution_id)
-        record(actor, "update", kind, recipient)
-    return result
+    return record_movement(movement, [Line(item.item_id, location, -count)], extra,
+                           actor=actor, also_audit=(("update", kind, recipient),))
 
 
 def _children(value: object, item_kind: str, recipient_kind: str) -> int:
@@ -238,7 +234,7 @@ def transfer(
         raise ValidationFailed({"target": N_("Choose another location.")})
     lines = [Line(item.item_id, source, -count), Line(item.item_id, target, count)]
     movement = new_movement("transfer", transfer_id, actor, request_hash=request_hash)
-    return record_movement(movement, lines)
+    return record_movement(movement, lines, actor=actor)
 
 
 def write_off(
@@ -258,7 +254,8 @@ def write_off(
     privacy.guard_texts({"reason": reason}, privacy.STAFF)
     movement = new_movement("write_off", write_off_id, actor, reason=reason,
                             request_hash=request_hash)
-    return record_movement(movement, [Line(item.item_id, location, -count)])
+    return record_movement(movement, [Line(item.item_id, location, -count)],
+                           actor=actor)
 
 
 def assemble_kits(
@@ -277,4 +274,4 @@ def assemble_kits(
     ]
     lines.append(Line(kit.item_id, location, count))
     movement = new_movement("assembly", assembly_id, actor, request_hash=request_hash)
-    return record_movement(movement, lines)
+    return record_movement(movement, lines, actor=actor)

@@ -1,29 +1,23 @@
 """The stock ledger. Every change of stock is one immutable StockMovement
-written in the same DynamoDB transaction as the Stock rows it changes; a row
+written in the same DynamoDB transaction (a unit of work, with its audit
+entry) as the Stock rows it changes; a row
 never goes below zero (the update carries the condition) and a repeated
 movement id changes nothing."""
 
 from __future__ import annotations
 
-import hashlib
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-from pynamodb.transactions import TransactWrite
-
-from chalicelib.audit.service import Actor
-from chalicelib.db import is_condition_failure, transaction
+from chalicelib.audit.service import Actor, entry_write
 from chalicelib.errors import N_, Conflict, DomainError
 from chalicelib.idempotency import Idempotent
 from chalicelib.inkind.models import Item, Stock, StockMovement, YearTotal
+from chalicelib.uow import REPLAY, Audit, UnitOfWork
 
-ExtraWrite = Callable[[TransactWrite], None]
-CONFLICT_RETRIES = 4
-IDEMPOTENT_MISMATCH = "IdempotentParameterMismatchException"
+ExtraWrite = Callable[[Any], None]  # called with the UnitOfWork
 
 
 class InsufficientStock(Conflict):
@@ -44,18 +38,19 @@ class MovementResult:
     created: bool  # False when this movement id had been recorded before
 
 
-def _token(movement_id: str) -> str:
-    return hashlib.sha256(movement_id.encode()).hexdigest()[:36]
-
-
-
 def record_movement(
     movement: StockMovement,
     lines: list[Line],
     extra_writes: list[ExtraWrite] | None = None,
+    *,
+    actor: Actor,
+    audit: Audit | None = None,
+    also_audit: tuple[Audit, ...] = (),
 ) -> MovementResult:
-    """Write `movement` with its `lines` and the caller's `extra_writes` in one
-    transaction. Raises InsufficientStock when a row would go below zero."""
+    """Write `movement` with its `lines`, the caller's `extra_writes` and its
+    audit entry (by default "create" "inkind_<kind>" <id>; `also_audit` adds
+    more) in one unit of work. Raises InsufficientStock when a row would go
+    below zero; a movement id recorded before changes nothing (created False)."""
     if not lines or any(not isinstance(x.delta, int) or x.delta == 0 for x in lines):
         raise ValueError("a movement needs lines with whole, non-zero deltas")
     if not movement.lines:  # callers may store more per line (value, expiry)
@@ -63,35 +58,32 @@ def record_movement(
             {"item_id": x.item_id, "location": x.location, "delta": x.delta}
             for x in lines
         ]
-    for attempt in range(CONFLICT_RETRIES):
-        try:
-            _transact(movement, lines, extra_writes or [])
-            return MovementResult(movement.movement_id, True)
-        except TransactWriteError as error:
-            if _is_transaction_conflict(error) and attempt < CONFLICT_RETRIES - 1:
-                time.sleep(0.02 * (attempt + 1))  # another writer holds a row
-                continue
-            return _explain_failure(error, movement.movement_id, lines)
-    raise Conflict()  # pragma: no cover - the loop returns or raises
+    movement_id = str(movement.movement_id)
+    uow = UnitOfWork(actor, audit or ("create", f"inkind_{movement.kind}", movement_id))
+    uow.save(movement, condition=StockMovement.movement_id.does_not_exist(),
+             on_fail=REPLAY)
+    for line in _merged(lines):
+        if line.delta < 0:
+            uow.update(Stock(line.item_id, line.location),
+                       actions=[Stock.quantity.add(line.delta)],
+                       condition=Stock.quantity >= -line.delta,
+                       on_fail=_short_of(line))
+        else:
+            uow.update(Stock(line.item_id, line.location),
+                       actions=[Stock.quantity.add(line.delta)])
+    for write in extra_writes or []:
+        write(uow)  # a failed condition of theirs: Conflict (e.g. pledge state)
+    for extra in also_audit:
+        entry_write(actor, *extra)(uow)
+    return MovementResult(movement_id, uow.commit())
 
 
-def _transact(
-    movement: StockMovement, lines: list[Line], extra_writes: list[ExtraWrite]
-) -> None:
-    with transaction(client_request_token=_token(movement.movement_id),
-    ) as tx:
-        tx.save(movement, condition=StockMovement.movement_id.does_not_exist())
-        for line in _merged(lines):
-            condition = None
-            if line.delta < 0:
-                condition = Stock.quantity >= -line.delta
-            tx.update(
-                Stock(line.item_id, line.location),
-                actions=[Stock.quantity.add(line.delta)],
-                condition=condition,
-            )
-        for write in extra_writes:
-            write(tx)
+def _short_of(line: Line) -> Callable[[], Exception]:
+    def explain() -> Exception:
+        return InsufficientStock(available=quantity(line.item_id, line.location),
+                                 item=line.item_id, location=line.location)
+
+    return explain
 
 
 def _merged(lines: list[Line]) -> list[Line]:
@@ -101,33 +93,6 @@ def _merged(lines: list[Line]) -> list[Line]:
         key = (line.item_id, line.location)
         totals[key] = totals.get(key, 0) + line.delta
     return [Line(i, loc, d) for (i, loc), d in totals.items() if d != 0]
-
-
-def _is_transaction_conflict(error: TransactWriteError) -> bool:
-    reasons = getattr(error, "cancellation_reasons", None) or []
-    return any(r and r.code == "TransactionConflict" for r in reasons)
-
-
-def _explain_failure(
-    error: TransactWriteError, movement_id: str, lines: list[Line]
-) -> MovementResult:
-    if getattr(error, "cause_response_code", None) == IDEMPOTENT_MISMATCH:
-        return MovementResult(movement_id, False)  # a retry within DynamoDB's window
-    if not is_condition_failure(error):
-        raise error
-    reasons = error.cancellation_reasons or []
-    if reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed":
-        return MovementResult(movement_id, False)  # recorded before
-    merged = _merged(lines)
-    for index, line in enumerate(merged, start=1):
-        reason = reasons[index] if index < len(reasons) else None
-        if line.delta < 0 and reason and reason.code == "ConditionalCheckFailed":
-            raise InsufficientStock(
-                available=quantity(line.item_id, line.location),
-                item=line.item_id,
-                location=line.location,
-            )
-    raise Conflict()  # an extra write's condition failed (e.g. pledge state)
 
 
 def quantity(item_id: str, location: str) -> int:
@@ -192,7 +157,7 @@ def new_movement(
 def add_year_total(year: int, item_id: str, **amounts: int) -> ExtraWrite:
     """An extra write that adds to an item's totals of the year."""
 
-    def write(tx: TransactWrite) -> None:
+    def write(tx: Any) -> None:
         actions = [getattr(YearTotal, name).add(n) for name, n in amounts.items()]
         tx.update(YearTotal(str(year), item_id), actions=actions)
 

@@ -174,7 +174,7 @@ TASKS = [
 def load() -> None:
     for row in VOLUNTEERS:
         try:
-            _write(_volunteer(row), None, set())
+            _write(_volunteer(row), None, set(), actor=SYSTEM)
         except ChangedMeanwhile:
             pass  # loaded before
     for task_id, what, starts_at, place, language, skill, facing in TASKS:

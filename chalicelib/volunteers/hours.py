@@ -4,16 +4,13 @@ data download and anonymisation (the totals stay, the identity goes)."""
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-
 from chalicelib.audit.service import Actor, record
-from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, ValidationFailed
+from chalicelib.uow import REPLAY, UnitOfWork
 from chalicelib.volunteers.models import (
     HoursEntry,
     Task,
@@ -77,22 +74,13 @@ def log_hours(task: Task, data: dict[str, Any], actor: Actor) -> bool:
         logged_by=actor.user_id,
         created_at=datetime.now(UTC),
     )
-    token = hashlib.sha256(f"{volunteer_id}#{entry.entry_id}".encode()).hexdigest()[:36]
-    try:
-        with transaction(client_request_token=token) as tx:
-            tx.save(entry, condition=HoursEntry.entry_id.does_not_exist())
-            for scope in ("all", f"volunteer#{volunteer_id}"):
-                for period in (worked_on[:4], worked_on[:7]):
-                    tx.update(
-                        VolunteerTotal(scope, period),
-                        actions=[VolunteerTotal.value.add(minutes)],
-                    )
-    except TransactWriteError as error:
-        if is_condition_failure(error):
-            return False
-        raise
-    record(actor, "create", "volunteer-hours", task.task_id)
-    return True
+    uow = UnitOfWork(actor, ("create", "volunteer-hours", task.task_id))
+    uow.save(entry, condition=HoursEntry.entry_id.does_not_exist(), on_fail=REPLAY)
+    for scope in ("all", f"volunteer#{volunteer_id}"):
+        for period in (worked_on[:4], worked_on[:7]):
+            uow.update(VolunteerTotal(scope, period),
+                       actions=[VolunteerTotal.value.add(minutes)])
+    return uow.commit()
 
 
 def hours_total(
@@ -176,8 +164,7 @@ def anonymise(volunteer_id: str, actor: Actor) -> Volunteer:
         v.declaration_signed_on = v.police_seen_on = v.police_expires_on = None
         v.consent_at, v.status, v.anonymised = None, "ended", True
 
-    update_volunteer(volunteer, change)
-    if email:
-        VolunteerEmail(email_hash(email)).delete()
-    record(actor, "anonymise", "volunteer", volunteer_id)
+    claim = [VolunteerEmail(email_hash(email))] if email else []
+    update_volunteer(volunteer, change, actor, ("anonymise", "volunteer", volunteer_id),
+                     deletes=claim)
     return volunteer

@@ -11,13 +11,11 @@ import secrets
 from datetime import UTC, date, datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-
-from chalicelib.audit.service import Actor, record
+from chalicelib.audit.service import SYSTEM, Actor
 from chalicelib.auth import ratelimit
 from chalicelib.core.mail import send_email
-from chalicelib.db import is_condition_failure, transaction
 from chalicelib.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.uow import Audit, UnitOfWork
 from chalicelib.volunteers import rules
 from chalicelib.volunteers.models import Volunteer, VolunteerEmail, VolunteerMatch
 from chalicelib.volunteers.settings import volunteer_settings
@@ -52,6 +50,9 @@ class NotLinked(Forbidden):
     code = "not_linked"
     message = N_("Your login is not linked to a volunteer yet.")
 
+
+
+SIGNUP = Actor("public-signup", ("public",))  # who writes a sign-up
 
 
 def email_hash(email: str) -> str:
@@ -163,8 +164,13 @@ def _write(
     previous_version: int | None,
     previous_keys: set[str],
     extra: list[Any] | None = None,
+    *,
+    actor: Actor = SIGNUP,
+    audit: Audit | None = None,
+    deletes: list[Any] | None = None,
 ) -> None:
-    """Save the volunteer and its match rows in one transaction."""
+    """Save the volunteer, its match rows and the audit entry (by default
+    "create"/"update" "volunteer" <id>) in one unit of work."""
     condition: Any
     if previous_version is None:
         condition = Volunteer.volunteer_id.does_not_exist()
@@ -172,32 +178,29 @@ def _write(
     else:
         condition = Volunteer.version == previous_version
         volunteer.version = previous_version + 1
-    # A retried request (same id and version) is then answered, not repeated.
-    token = hashlib.sha256(
-        f"{volunteer.volunteer_id}#{volunteer.version}".encode()
-    ).hexdigest()[:36]
-    try:
-        with transaction(client_request_token=token) as tx:
-            tx.save(volunteer, condition=condition)
-            for item in extra or []:
-                tx.save(
-                    item, condition=type(item)._hash_key_attribute().does_not_exist()
-                )
-            for row in _match_rows(volunteer):
-                tx.save(row)
-            for key in previous_keys - keys_of(volunteer):
-                tx.delete(VolunteerMatch(key, volunteer.volunteer_id))
-    except TransactWriteError as error:
-        if is_condition_failure(error):
-            raise ChangedMeanwhile() from None
-        raise
+    action = "create" if previous_version is None else "update"
+    uow = UnitOfWork(actor, audit or (action, "volunteer", volunteer.volunteer_id))
+    uow.save(volunteer, condition=condition, on_fail=ChangedMeanwhile)
+    for item in extra or []:
+        uow.save(item, condition=type(item)._hash_key_attribute().does_not_exist(),
+                 on_fail=ChangedMeanwhile)
+    for row in _match_rows(volunteer):
+        uow.save(row)
+    for key in previous_keys - keys_of(volunteer):
+        uow.delete(VolunteerMatch(key, volunteer.volunteer_id))
+    for item in deletes or []:
+        uow.delete(item)
+    uow.commit()
 
 
-def update_volunteer(volunteer: Volunteer, change: Any) -> Volunteer:
-    """Apply `change(volunteer)` and save it, guarded by the version read."""
+def update_volunteer(volunteer: Volunteer, change: Any, actor: Actor = SYSTEM,
+                     audit: Audit | None = None,
+                     deletes: list[Any] | None = None) -> Volunteer:
+    """Apply `change(volunteer)` and save it, guarded by the version read,
+    with its audit entry in the same transaction."""
     version, keys = int(volunteer.version), keys_of(volunteer)
     change(volunteer)
-    _write(volunteer, version, keys)
+    _write(volunteer, version, keys, actor=actor, audit=audit, deletes=deletes)
     return volunteer
 
 
@@ -235,8 +238,8 @@ def record_clearance(
         v.police_seen_on = seen
         v.police_expires_on = expires
 
-    update_volunteer(volunteer, change)
-    record(actor, "update", "volunteer-clearance", volunteer_id)
+    update_volunteer(volunteer, change, actor,
+                     ("update", "volunteer-clearance", volunteer_id))
     return volunteer
 
 
@@ -255,8 +258,8 @@ def change_status(volunteer_id: str, target: str, actor: Actor) -> Volunteer:
     )
     if target in rules.CLEARED and not rules.clearance_valid(target, until, today()):
         raise ClearanceMissing()
-    update_volunteer(volunteer, lambda v: setattr(v, "status", target))
-    record(actor, "update", "volunteer-status", volunteer_id)
+    update_volunteer(volunteer, lambda v: setattr(v, "status", target), actor,
+                     ("update", "volunteer-status", volunteer_id))
     return volunteer
 
 
@@ -268,8 +271,8 @@ def link_user(volunteer_id: str, user_id: str, actor: Actor) -> Volunteer:
         if other.volunteer_id != volunteer_id:
             raise Conflict(N_("This login is linked to another volunteer."))
     volunteer = get_volunteer(volunteer_id)
-    update_volunteer(volunteer, lambda v: setattr(v, "user_id", user_id))
-    record(actor, "update", "volunteer-link", volunteer_id)
+    update_volunteer(volunteer, lambda v: setattr(v, "user_id", user_id), actor,
+                     ("update", "volunteer-link", volunteer_id))
     return volunteer
 
 

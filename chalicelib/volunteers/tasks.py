@@ -9,12 +9,10 @@ import secrets
 from datetime import UTC, datetime
 from typing import Any
 
-from pynamodb.exceptions import TransactWriteError
-
 from chalicelib import privacy
-from chalicelib.audit.service import Actor, record
-from chalicelib.db import is_condition_failure, transaction
+from chalicelib.audit.service import Actor
 from chalicelib.errors import N_, Conflict, Forbidden, NotFound
+from chalicelib.uow import REPLAY, UnitOfWork
 from chalicelib.volunteers import rules
 from chalicelib.volunteers.models import Task, Volunteer, VolunteerTotal
 from chalicelib.volunteers.service import (
@@ -111,15 +109,11 @@ def create_task(data: dict[str, Any], actor: Actor, task_id: str | None = None) 
         status="open",
         **_check_task(data),
     )
-    try:
-        with transaction() as tx:
-            tx.save(task, condition=Task.task_id.does_not_exist())
-            tx.update(_open_counter(), actions=[VolunteerTotal.value.add(1)])
-    except TransactWriteError as error:
-        if is_condition_failure(error):
-            return get_task(task.task_id)
-        raise
-    record(actor, "create", "volunteer-task", task.task_id)
+    uow = UnitOfWork(actor, ("create", "volunteer-task", task.task_id))
+    uow.save(task, condition=Task.task_id.does_not_exist(), on_fail=REPLAY)
+    uow.update(_open_counter(), actions=[VolunteerTotal.value.add(1)])
+    if not uow.commit():
+        return get_task(task.task_id)
     return task
 
 
@@ -183,27 +177,18 @@ def assign(task_id: str, volunteer_id: str, actor: Actor) -> Task:
     if task.status != "open":
         raise TaskTaken()
     _check_assignable(task, volunteer)
-    try:
-        with transaction() as tx:
-            tx.update(
-                task,
-                actions=[
-                    Task.status.set("assigned"),
-                    Task.volunteer_id.set(volunteer_id),
-                ],
-                condition=Task.status == "open",
-            )
-            tx.condition_check(
-                Volunteer,
-                volunteer_id,
-                condition=Volunteer.version == volunteer.version,
-            )
-            tx.update(_open_counter(), actions=[VolunteerTotal.value.add(-1)])
-    except TransactWriteError as error:
-        if is_condition_failure(error):
-            raise TaskTaken() from None
-        raise
-    record(actor, "update", "volunteer-task", task_id)
+    uow = UnitOfWork(actor, ("update", "volunteer-task", task_id))
+    uow.update(
+        task,
+        actions=[Task.status.set("assigned"), Task.volunteer_id.set(volunteer_id)],
+        condition=Task.status == "open",
+        on_fail=TaskTaken,
+    )
+    uow.condition_check(Volunteer, volunteer_id,
+                        condition=Volunteer.version == volunteer.version,
+                        on_fail=TaskTaken)
+    uow.update(_open_counter(), actions=[VolunteerTotal.value.add(-1)])
+    uow.commit()
     return get_task(task_id)
 
 
@@ -219,8 +204,7 @@ def accept(task_id: str, volunteer_id: str, actor: Actor) -> Task:
     task = own_task(task_id, volunteer_id)
     if task.status == "accepted":
         return task  # a repeated click changes nothing
-    _answer(task, volunteer_id, [Task.status.set("accepted")], counter=0)
-    record(actor, "update", "volunteer-task", task_id)
+    _answer(task, volunteer_id, [Task.status.set("accepted")], 0, actor)
     return get_task(task_id)
 
 
@@ -232,22 +216,18 @@ def decline(task_id: str, volunteer_id: str, actor: Actor) -> Task:
         Task.volunteer_id.remove(),
         Task.declined_by.add({volunteer_id}),
     ]
-    _answer(task, volunteer_id, actions, counter=1)
-    record(actor, "update", "volunteer-task", task_id)
+    _answer(task, volunteer_id, actions, 1, actor)
     return get_task(task_id)
 
 
-def _answer(task: Task, volunteer_id: str, actions: list, counter: int) -> None:
+def _answer(task: Task, volunteer_id: str, actions: list, counter: int,
+            actor: Actor) -> None:
     condition = (Task.status == "assigned") & (Task.volunteer_id == volunteer_id)
-    try:
-        with transaction() as tx:
-            tx.update(task, actions=actions, condition=condition)
-            if counter:
-                tx.update(_open_counter(), actions=[VolunteerTotal.value.add(counter)])
-    except TransactWriteError as error:
-        if is_condition_failure(error):
-            raise TaskTaken() from None
-        raise
+    uow = UnitOfWork(actor, ("update", "volunteer-task", task.task_id))
+    uow.update(task, actions=actions, condition=condition, on_fail=TaskTaken)
+    if counter:
+        uow.update(_open_counter(), actions=[VolunteerTotal.value.add(counter)])
+    uow.commit()
 
 
 def tasks_of(volunteer_id: str) -> list[Task]:
