@@ -2,7 +2,9 @@
 
 In prod `SECRETS_PATH` names a folder of SSM Parameter Store SecureString
 parameters (`<SECRETS_PATH>/secret-key`, `/stripe-secret-key`,
-`/stripe-webhook-secret`); the first request that needs one reads it with one
+`/stripe-webhook-secret`, and Vipps's `/vipps-client-id`,
+`/vipps-client-secret`, `/vipps-subscription-key`, `/vipps-msn`,
+`/vipps-webhook-secret`); the first request that needs one reads it with one
 `GetParameter` (with decryption) and the container keeps it. Without
 `SECRETS_PATH` (local and test stages) the caller's settings value is used.
 
@@ -24,7 +26,10 @@ from chalicelib.config import env_str, get_settings
 from chalicelib.errors import N_, DomainError
 
 log = logging.getLogger("ngo")
-NAMES = ("secret-key", "stripe-secret-key", "stripe-webhook-secret")
+NAMES = ("secret-key", "stripe-secret-key", "stripe-webhook-secret",
+         # Vipps MobilePay (chalicelib/vipps/settings.py)
+         "vipps-client-id", "vipps-client-secret", "vipps-subscription-key",
+         "vipps-msn", "vipps-webhook-secret")
 RETRY_AFTER = 60  # seconds
 
 _values: dict[str, str] = {}

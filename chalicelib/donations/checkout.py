@@ -27,13 +27,20 @@ def start_checkout(request: DonationRequest, client_ip: str, captcha: str) -> st
     settings = donation_settings()
     if not settings.stripe_configured and not settings.test_checkout_allowed:
         raise PaymentsNotConfigured()
+    check_defences(client_ip, captcha)
+    if settings.stripe_configured:
+        return create_stripe_session(request)
+    return "/donate/test-checkout?token=" + quote(sign_test_session(request))
+
+
+def check_defences(client_ip: str, captcha: str) -> None:
+    """The card-testing defences every payment method shares: a rate limit
+    per address, then the CAPTCHA when one is configured."""
+    settings = donation_settings()
     check_and_hit(f"checkout:{client_ip}", settings.checkout_rate_limit,
                   settings.checkout_rate_window)
     if settings.turnstile_secret and not verify_captcha(captcha, client_ip):
         raise ValidationFailed(fields={"captcha": N_("Please confirm you are human.")})
-    if settings.stripe_configured:
-        return create_stripe_session(request)
-    return "/donate/test-checkout?token=" + quote(sign_test_session(request))
 
 
 def _line_item(request: DonationRequest) -> dict[str, Any]:
@@ -58,6 +65,8 @@ def session_params(request: DonationRequest) -> dict[str, Any]:
         "success_url": f"{base}/donate/thanks?session_id={{CHECKOUT_SESSION_ID}}",
         "cancel_url": f"{base}/donate?lang={request.lang}{campaign}",
     }
+    if request.email:
+        params["customer_email"] = request.email
     if request.frequency == "monthly":
         params["subscription_data"] = {"metadata": request.metadata()}
     else:

@@ -20,6 +20,10 @@ REASONS = {
     "unknown_account": N_("The event names a Stripe account that is not ours."),
     "fund_not_allowed": N_("The fund is unknown, not public, closed or not a fund."),
     "unknown_campaign": N_("The campaign does not exist."),
+    # Vipps MobilePay (chalicelib/vipps/webhook.py)
+    "unknown_reference": N_("No gift was started with this Vipps reference."),
+    "unknown_merchant": N_("The event is for another Vipps merchant serial number."),
+    "amount_mismatch": N_("The amount differs from the gift that was started."),
 }
 # event type -> the object's amount field, and whether it credits a fund
 MONEY = {
@@ -91,6 +95,12 @@ def _fund_problem(kind: str, obj: dict[str, Any]) -> str | None:
 
     meta = _invoice_metadata(obj) if kind == "invoice.paid" else dict(
         obj.get("metadata") or {})
+    return fund_problem(meta)
+
+
+def fund_problem(meta: dict[str, str]) -> str | None:
+    """Why a gift with this metadata may not be credited (its fund is not a
+    public, active fund; its campaign does not exist), or None."""
     fund_key = f"fund:{meta.get('fund_id') or 'general'}"
     if not _remembered(fund_key):
         try:

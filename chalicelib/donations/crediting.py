@@ -29,6 +29,7 @@ from chalicelib.funds.service import Posting, post_movement
 Write = Callable[[TransactWrite], None]
 EVENT_DAYS = 90
 WEBHOOK = Actor("stripe-webhook", ("system",))
+VIPPS_WEBHOOK = Actor("vipps-webhook", ("system",))
 
 
 class Retry(Exception):
@@ -37,7 +38,7 @@ class Retry(Exception):
 
 @dataclass(frozen=True)
 class Payment:
-    key: str  # donation id: "pi_..." or "in_..."
+    key: str  # donation id: "pi_..." or "in_..." (Stripe), the reference (Vipps)
     amount: int
     currency: str
     meta: dict[str, str]
@@ -46,6 +47,7 @@ class Payment:
     session_id: str | None = None
     subscription_id: str | None = None
     new_donor: bool = True
+    channel: str = "stripe"  # or "vipps"
 
 
 def now() -> datetime:
@@ -57,7 +59,9 @@ def event_record(event: dict[str, Any]) -> Write:
     item = StripeEvent(str(event["id"]), event_type=str(event["type"]),
                        handled_at=moment.isoformat(timespec="seconds"),
                        expires=moment + timedelta(days=EVENT_DAYS))
-    audit = entry_write(WEBHOOK, str(event["type"]), "stripe_event", str(event["id"]))
+    vipps = str(event["type"]).startswith(("epayments.", "recurring."))
+    audit = entry_write(VIPPS_WEBHOOK if vipps else WEBHOOK, str(event["type"]),
+                        "vipps_event" if vipps else "stripe_event", str(event["id"]))
 
     def write(tx: TransactWrite) -> None:
         tx.save(item, condition=StripeEvent.event_id.does_not_exist())
@@ -164,10 +168,10 @@ def credit(event: dict[str, Any], payment: Payment) -> None:
     if not pending_refund:
         writes.append(event_record(event))
     result = post_movement(
-        f"stripe-{payment.key}", "donation",
+        f"{payment.channel}-{payment.key}", "donation",
         [Posting(str(donation.fund_id), payment.amount)], SYSTEM,
         reference=payment.key, extra_writes=writes, currency=payment.currency,
-        memo="Online donation",
+        memo="Online donation" if payment.channel == "stripe" else "Vipps donation",
     )
     if not result.created:
         raise Retry()
@@ -190,6 +194,7 @@ def _fill(donation: Donation, payment: Payment) -> None:
     donation.lang = meta.get("lang") or "nb"
     donation.email = payment.email
     donation.frequency = payment.frequency
+    donation.channel = payment.channel
     donation.checkout_session = payment.session_id
     donation.subscription_id = payment.subscription_id
     donation.credited_at = moment.isoformat(timespec="seconds")
@@ -212,7 +217,8 @@ def apply_refund(event: dict[str, Any], donation: Donation,
               *_campaign_change(donation.campaign_id, -delta, 0),
               *_totals_change(donation, 0, delta, new=False), event_record(event)]
     result = post_movement(
-        f"stripe-refund-{donation.donation_id}-{int(donation.refunded)}", "refund",
+        f"{donation.channel or 'stripe'}-refund-{donation.donation_id}-"
+        f"{int(donation.refunded)}", "refund",
         [Posting(str(donation.fund_id), -delta)], SYSTEM,
         reference=str(donation.donation_id), allow_negative=True,
         extra_writes=writes, currency=str(donation.currency), memo="Refund",

@@ -24,6 +24,9 @@ def receipt_message(donation: Donation) -> tuple[str, str]:
                   amount=format_nok(int(donation.amount)), org=settings.organisation),
         translate(lang, N_("Date: %(date)s"), date=str(donation.credited_at)[:10]),
         translate(lang, N_("Receipt number: %(id)s"), id=str(donation.donation_id)),
+        translate(lang, N_("Paid by: %(method)s"),
+                  method="Vipps" if donation.channel == "vipps"
+                  else translate(lang, N_("card"))),
         "",
         translate(lang, N_(
             "Gifts of at least 500 kroner in a year can give a tax deduction. "

@@ -39,7 +39,16 @@ def _donate_form(ctx, form=None, errors=None, status=200):
         max_nok=settings.max_nok, nonce=secrets.token_urlsafe(16),
         test_mode=settings.test_checkout_allowed,
         captcha_site_key=settings.turnstile_site_key,
+        vipps=_vipps_offered(),
     )
+
+
+def _vipps_offered() -> dict | None:
+    """Whether /donate offers Vipps, and in test mode or not."""
+    from chalicelib.vipps.settings import vipps_settings
+
+    vipps = vipps_settings()
+    return {"test": vipps.test_flow} if vipps.enabled else None
 
 
 @page(bp, "/donate", methods=["GET", "POST"])
@@ -52,6 +61,8 @@ def donate(ctx):
 
     try:
         request = service.validate_donation(form, ctx.lang)
+        if request.method == "vipps":
+            return _start_vipps(ctx, request, form)
         url = start_checkout(request, ctx.client_ip,
                              form.get("cf-turnstile-response", ""))
     except ValidationFailed as error:
@@ -64,6 +75,24 @@ def donate(ctx):
     except PaymentsUnavailable as error:  # Stripe did not answer: the same form again
         return _donate_form(ctx, form, {"form": error.message}, status=503)
     return ctx.redirect(url)
+
+
+def _start_vipps(ctx, request, form):
+    """Vipps after the same defences as card; Vipps saying no: a page in the
+    donor's language offering the same gift by card, nothing credited."""
+    from chalicelib.donations.checkout import check_defences
+    from chalicelib.vipps.payments import VippsUnavailable, start_payment
+
+    check_defences(ctx.client_ip, form.get("cf-turnstile-response", ""))
+    try:
+        started = start_payment(request)
+    except VippsUnavailable as error:
+        kept = ("amount", "custom_amount", "frequency", "fund", "campaign", "thanks",
+                "thanks_name", "nonce", "email")
+        fields = [(name, form[name]) for name in kept if form.get(name)]
+        return ctx.render("vipps/unavailable.html", status=error.status,
+                          message=ctx.gettext(error.message), fields=fields)
+    return ctx.redirect(started.url)
 
 
 @page(bp, "/donate/thanks")

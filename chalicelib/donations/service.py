@@ -16,6 +16,8 @@ from chalicelib.funds.service import UnknownFund, get_fund
 
 PRESET_AMOUNTS_NOK = (200, 500, 1000)
 FREQUENCIES = ("once", "monthly")
+METHODS = ("vipps", "card")
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}$")
 THANKS_NAME_MAX = 80
 
 
@@ -47,6 +49,8 @@ class DonationRequest:
     thanks_name: str
     lang: str
     nonce: str
+    method: str = "card"  # "vipps" or "card" (Stripe)
+    email: str = ""  # for our receipt; Stripe asks for it itself
 
     def idempotency_key(self) -> str:
         """The same form submitted twice creates one Checkout Session."""
@@ -111,11 +115,32 @@ def validate_donation(form: dict[str, str], lang: str) -> DonationRequest:
     thanks_name = " ".join((form.get("thanks_name") or "").split())
     if wants_thanks and not 1 <= len(thanks_name) <= THANKS_NAME_MAX:
         errors["thanks_name"] = N_("Write the name we may thank (at most 80 letters).")
+    method = _method(form, frequency, errors)
+    email = (form.get("email") or "").strip()
+    if email and (len(email) > 200 or not EMAIL.match(email)):
+        errors["email"] = N_("Enter a valid email address, or leave it empty.")
     if errors:
         raise ValidationFailed(fields=errors)
     return DonationRequest(amount, frequency, fund_id, campaign_id, wants_thanks,
                            thanks_name if wants_thanks else "", lang,
-                           form.get("nonce") or "")
+                           form.get("nonce") or "", method, email)
+
+
+def _method(form: dict[str, str], frequency: str, errors: dict[str, str]) -> str:
+    """How the donor pays: Vipps (one-off gifts) or card; card when absent."""
+    method = form.get("method") or "card"
+    if method not in METHODS:
+        errors["method"] = N_("Choose Vipps or card.")
+    elif method == "vipps":
+        from chalicelib.vipps.settings import vipps_settings
+
+        if not vipps_settings().enabled:
+            errors["method"] = N_("Vipps is not available right now: choose card.")
+        elif frequency == "monthly":
+            errors["method"] = N_(
+                "Monthly gifts by Vipps are not available yet: choose card for a "
+                "monthly gift, or give once by Vipps.")
+    return method
 
 
 # --- campaigns -------------------------------------------------------------

@@ -9,9 +9,11 @@ from chalicelib.config import get_settings
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'none'; "
-    # Checkout answers a donation form with a redirect to Stripe's page; in prod
-    # the logout form answers with one to Cognito's hosted UI (its /logout).
-    "form-action 'self' https://checkout.stripe.com{hosted_ui}; "
+    # Checkout answers a donation form with a redirect to Stripe's page or to
+    # Vipps's landing page (which opens the app on a phone); in prod the logout
+    # form answers with one to Cognito's hosted UI (its /logout).
+    "form-action 'self' https://checkout.stripe.com https://*.vipps.no "
+    "https://*.vippsmobilepay.com{hosted_ui}; "
     "frame-ancestors 'none'"
 )
 

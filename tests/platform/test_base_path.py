@@ -159,5 +159,5 @@ def test_the_logout_form_may_lead_to_the_hosted_ui_in_prod(monkeypatch):
     policy = security.content_security_policy()
     form_action = next(p for p in policy.split("; ") if p.startswith("form-action"))
     assert form_action.split()[1:] == [
-        "'self'", "https://checkout.stripe.com",
-        "https://hjelp-123.auth.eu-north-1.amazoncognito.com"]
+        "'self'", "https://checkout.stripe.com", "https://*.vipps.no",
+        "https://*.vippsmobilepay.com", "https://hjelp-123.auth.eu-north-1.amazoncognito.com"]
