@@ -43,6 +43,9 @@ RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
                   1096, 1827, 2192, 2557, 2922, 3288, 3653)
 STAGES = ("prod", "staging")
 SECRETS = ("secret-key", "stripe-secret-key", "stripe-webhook-secret")
+# Optional: only an organisation that takes Vipps online stores these.
+VIPPS_SECRETS = ("vipps-client-id", "vipps-client-secret", "vipps-subscription-key",
+                 "vipps-msn", "vipps-webhook-secret")
 
 
 class SettingsError(ValueError):

@@ -1,6 +1,7 @@
 """`make secrets STACK=...`: puts the app's secrets into Parameter Store as
 SecureString parameters `/<stack>/secret-key`, `/<stack>/stripe-secret-key`
-and `/<stack>/stripe-webhook-secret`, where the function reads them.
+and `/<stack>/stripe-webhook-secret` (and, optionally, the five `/<stack>/vipps-*`
+keys), where the function reads them.
 
 Values are asked for on the terminal (never on a command line or in a file);
 an empty answer keeps the stored value. The CSRF signing key is generated when
@@ -15,20 +16,26 @@ import sys
 from collections.abc import Callable
 from typing import Any
 
-from devtools.deploy import SECRETS, SettingsError
+from devtools.deploy import SECRETS, VIPPS_SECRETS, SettingsError
 from devtools.stack import fail, session, stack_name
 
 PROMPTS = {
     "secret-key": "CSRF signing key (empty: generate one)",
     "stripe-secret-key": "Stripe secret key (sk_live_...)",
     "stripe-webhook-secret": "Stripe webhook signing secret (whsec_...)",
+    "vipps-client-id": "Vipps client_id (empty: no Vipps)",
+    "vipps-client-secret": "Vipps client_secret (empty: no Vipps)",
+    "vipps-subscription-key": "Vipps Ocp-Apim-Subscription-Key (empty: no Vipps)",
+    "vipps-msn": "Vipps merchant serial number (empty: no Vipps)",
+    "vipps-webhook-secret": "Vipps webhook secret, from registering the webhook "
+                            "(empty: no Vipps)",
 }
 
 
 def put_secrets(ssm: Any, stack: str, ask: Callable[[str], str]) -> list[str]:
     """Stores every answered secret; returns the names written."""
     written = []
-    for secret in SECRETS:
+    for secret in SECRETS + VIPPS_SECRETS:
         name = f"/{stack}/{secret}"
         value = ask(f"{PROMPTS[secret]} for {name}: ").strip()
         if not value and secret == "secret-key":

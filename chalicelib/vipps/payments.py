@@ -51,7 +51,7 @@ class VippsUnavailable(DomainError):
     """Vipps said no (4xx) or was away (5xx) when the payment was created."""
 
     code = "vipps_unavailable"
-    status = 502
+    status = 503
     message = N_("Vipps could not start the payment just now. Nothing has been "
                  "charged. You can try again in a moment or give by card.")
 
@@ -114,7 +114,8 @@ def start_payment(request: DonationRequest) -> Started:
     try:
         answer = client.create_payment(
             reference, int(donation.amount), return_url(reference, request.lang),
-            description(request.lang), idempotency_key=operation_key("create", reference))
+            description(request.lang),
+            idempotency_key=operation_key("create", reference))
     except client.VippsError as error:
         log.warning("Vipps did not create payment %s: %s (trace %s)", reference,
                     error.status, error.trace_id or "-")
@@ -218,7 +219,8 @@ def capture_if_authorized(reference: str, donation: Donation,
                                  operation_key("capture", reference))
 
 
-def status_event(reference: str, payment: dict[str, Any], amount: int) -> dict[str, Any]:
+def status_event(reference: str, payment: dict[str, Any],
+                 amount: int) -> dict[str, Any]:
     """The record a credit from the status check leaves (the webhook's own
     CAPTURED event, arriving later, then only records itself)."""
     return {"id": f"vipps-{reference}-CAPTURED-statuscheck",

@@ -25,7 +25,8 @@ WEBHOOK_PATH = "/webhooks/vipps"
 
 def _mac(reference: str) -> str:
     key = get_secret("secret-key", get_settings().secret_key).encode()
-    return hmac.new(key, b"vipps-test:" + reference.encode(), hashlib.sha256).hexdigest()
+    message = b"vipps-test:" + reference.encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()
 
 
 def landing_url(reference: str) -> str:

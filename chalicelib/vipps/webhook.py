@@ -121,7 +121,8 @@ def record_attention(event: dict[str, Any], payload: dict[str, Any],
         "open", f"{moment}#{event['id']}", event_id=str(event["id"]),
         event_type=str(event["type"]), reason=reason,
         object_id=str(payload.get("reference") or "")[:80] or None,
-        amount=value if isinstance(value, int) and not isinstance(value, bool) else None,
+        amount=(value if isinstance(value, int) and not isinstance(value, bool)
+                else None),
         currency=str(amount.get("currency") or "")[:8].upper() or None,  # type: ignore[union-attr]
         fund_id=None)
     audit = entry_write(VIPPS_WEBHOOK, f"needs attention: {reason}", "vipps_event",

@@ -21,6 +21,7 @@ def test_a_donor_gives_in_spanish_and_finance_sees_the_gift(live_server, page):
     page.fill("#custom_amount", "")
     page.check("input[name=amount][value='1000']")
     page.select_option("#fund", "vocational")
+    page.check("input[name=method][value='card']")  # Vipps is offered first
     page.click("button[type=submit]")
     page.wait_for_url("**/donate/test-checkout**")
     assert "MODO DE PRUEBA" in page.inner_text("#test-mode")
@@ -50,6 +51,7 @@ def test_with_stripe_configured_the_donor_is_sent_to_the_checkout_page(
     page.goto(f"{live_server}/donate?lang=en")
     page.check("input[name=amount][value='500']")
     page.check("input[name=frequency][value='monthly']")
+    page.check("input[name=method][value='card']")
     answers = []
 
     def watch(route):

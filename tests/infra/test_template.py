@@ -11,6 +11,8 @@ import boto3
 import pytest
 
 SECRET_NAMES = ("secret-key", "stripe-secret-key", "stripe-webhook-secret")
+VIPPS_NAMES = ("vipps-client-id", "vipps-client-secret", "vipps-subscription-key",
+               "vipps-msn", "vipps-webhook-secret")
 LOOKS_SECRET = re.compile(r"sk_(live|test)_|whsec_|rk_live_|-----BEGIN|[A-Za-z0-9+/]{40,}")
 
 
@@ -31,7 +33,9 @@ def functions(resources):
 def test_no_environment_value_or_parameter_default_holds_a_secret(template, resources):
     for name, function in functions(resources).items():
         variables = function["Properties"]["Environment"]["Variables"]
-        assert not {"SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET"} & set(variables)
+        assert not {"SECRET_KEY", "STRIPE_SECRET_KEY", "STRIPE_WEBHOOK_SECRET",
+                    "VIPPS_CLIENT_SECRET", "VIPPS_SUBSCRIPTION_KEY",
+                    "VIPPS_WEBHOOK_SECRET"} & set(variables)
         for key, value in variables.items():
             assert not LOOKS_SECRET.search(json.dumps(value)), (name, key)
     for name, parameter in template["Parameters"].items():
@@ -43,7 +47,8 @@ def test_the_function_may_read_exactly_its_three_secrets(resources):
     statements = resources["SecretsPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     read, decrypt = statements
     assert read["Action"] == ["ssm:GetParameter"]
-    assert [r["Fn::Sub"].rsplit("/", 1)[1] for r in read["Resource"]] == list(SECRET_NAMES)
+    assert [r["Fn::Sub"].rsplit("/", 1)[1] for r in read["Resource"]] == list(
+        SECRET_NAMES + VIPPS_NAMES)
     assert all("parameter/${AWS::StackName}/" in r["Fn::Sub"] for r in read["Resource"])
     assert decrypt["Action"] == ["kms:Decrypt"]
     assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == {
@@ -154,9 +159,12 @@ def test_make_secrets_stores_secure_strings_where_the_function_reads_them(monkey
 
     ssm = boto3.client("ssm", region_name="eu-north-1",
                        endpoint_url=os.environ["DYNAMODB_HOST"])
-    answers = iter(["", "sk_test_abc", "whsec_abc"])
+    answers = iter(["", "sk_test_abc", "whsec_abc",
+                    "vipps-id", "vipps-secret", "vipps-sub", "123456", "vipps-whsec"])
     written = secrets.put_secrets(ssm, "secrets-test", lambda prompt: next(answers))
-    assert written == [f"/secrets-test/{name}" for name in SECRET_NAMES]
+    assert written == [f"/secrets-test/{name}" for name in SECRET_NAMES + VIPPS_NAMES]
+    vipps = ssm.get_parameter(Name="/secrets-test/vipps-client-secret", WithDecryption=True)
+    assert vipps["Parameter"]["Type"] == "SecureString"
     stored = ssm.get_parameter(Name="/secrets-test/secret-key", WithDecryption=True)
     assert stored["Parameter"]["Type"] == "SecureString"
     assert len(stored["Parameter"]["Value"]) >= 32
@@ -165,6 +173,17 @@ def test_make_secrets_stores_secure_strings_where_the_function_reads_them(monkey
     assert again == []
     assert ssm.get_parameter(Name="/secrets-test/secret-key", WithDecryption=True)[
         "Parameter"]["Value"] == stored["Parameter"]["Value"]
+
+
+def test_an_organisation_without_vipps_leaves_its_keys_empty_and_deploys(monkeypatch):
+    from devtools import deploy, secrets
+
+    ssm = boto3.client("ssm", region_name="eu-north-1",
+                       endpoint_url=os.environ["DYNAMODB_HOST"])
+    answers = iter(["", "sk_test_abc", "whsec_abc", "", "", "", "", ""])
+    written = secrets.put_secrets(ssm, "no-vipps-test", lambda prompt: next(answers))
+    assert written == [f"/no-vipps-test/{name}" for name in SECRET_NAMES]
+    assert deploy.missing_secrets(ssm, "no-vipps-test") == []
 
 
 def test_the_six_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
