@@ -8,8 +8,9 @@ Payload (vippsas/vipps-epayment-api docs/epayment.v1.yml WebhookEvent):
 idempotencyKey, success}`; `name` is CREATED, ABORTED, EXPIRED, CANCELLED,
 CAPTURED, REFUNDED, AUTHORIZED or TERMINATED.
 
-- AUTHORIZED: captured at once through the API (the webhook answers 503 when
-  Vipps cannot be reached, so Vipps delivers it again);
+- AUTHORIZED: captured at once through the API, with one Idempotency-Key
+  per payment (the webhook answers 503 when Vipps cannot be reached, so
+  Vipps delivers it again);
 - CAPTURED: credits the fund (`payments.credit_captured`), once;
 - REFUNDED: takes the refund out of the fund, once per pspReference; one
   that arrives before its capture waits on the donation;
@@ -106,7 +107,7 @@ def problem(payload: dict[str, Any], donation: Donation) -> str | None:
         if value != int(donation.amount):
             return "amount_mismatch"
         return fund_problem(payments.meta_of(donation))
-    if name == "REFUNDED" and value <= 0:
+    if name in ("REFUNDED", "AUTHORIZED") and value <= 0:
         return "amount_not_positive"
     return None
 
@@ -156,14 +157,24 @@ def _refunded(event: dict[str, Any], payload: dict[str, Any],
         transact([versioned_save(donation), event_record(event)])
 
 
-def _authorized(event: dict[str, Any], donation: Donation) -> None:
+def _authorized(event: dict[str, Any], payload: dict[str, Any],
+                donation: Donation) -> None:
+    """Capture the authorised gift at once. The capture's Idempotency-Key is
+    the one the return page's status check uses, so the two (and Vipps's
+    repeated deliveries) capture once. Vipps away (5xx, no answer): 503, and
+    Vipps delivers the event again; Vipps refusing (4xx): the event is kept
+    and the return page or `reconcile` settles the payment."""
     if not vipps_settings().test_flow and not donation.credited:
         reference = str(donation.donation_id)
+        amount = min(int(payload["amount"]["value"]), int(donation.amount))
         try:
-            payment = client.get_payment(reference)
-            payments.capture_if_authorized(reference, donation, payment)
-        except client.VippsError:
-            raise VippsAway() from None
+            client.capture_payment(reference, amount,
+                                   payments.operation_key("capture", reference))
+        except client.VippsError as error:
+            if error.status == 0 or error.status >= 500:
+                raise VippsAway() from None
+            payments.log.warning("Vipps refused to capture %s: %s (trace %s)",
+                                 reference, error.status, error.trace_id or "-")
     transact([event_record(event)])
 
 
@@ -185,7 +196,7 @@ def handle(payload: dict[str, Any]) -> str:
             elif name == "REFUNDED":
                 _refunded(event, payload, donation)
             elif name == "AUTHORIZED":
-                _authorized(event, donation)
+                _authorized(event, payload, donation)
             elif name in ENDED:
                 payments.mark_ended(donation, ENDED[name], [event_record(event)])
             else:  # CREATED

@@ -21,7 +21,7 @@ def test_a_donor_gives_in_spanish_and_finance_sees_the_gift(live_server, page):
     page.fill("#custom_amount", "")
     page.check("input[name=amount][value='1000']")
     page.select_option("#fund", "vocational")
-    page.check("input[name=method][value='card']")  # Vipps is offered first
+    page.check("input[name=method][value='card']")  # card is the default; say so
     page.click("button[type=submit]")
     page.wait_for_url("**/donate/test-checkout**")
     assert "MODO DE PRUEBA" in page.inner_text("#test-mode")

@@ -27,8 +27,9 @@ def serve_vipps(server, captured_calls):
         {"redirectUrl": REDIRECT, "reference": "set-by-request"}, status=201)
 
     def capture(request):
-        from werkzeug import Response
         import json
+
+        from werkzeug import Response
 
         reference = request.path.split("/")[-2]
         captured_calls.append(json.loads(request.get_data()))
