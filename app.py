@@ -9,24 +9,45 @@ The scheduled jobs (one Lambda function each, EventBridge rules in UTC) only
 call their area's job function; each is idempotent (docs/operations.md).
 """
 
+import logging
+import time
+
 from chalice import Chalice, Cron, Rate
 
 from chalicelib.audit.routes import bp as audit_bp
 from chalicelib.auth.routes import bp as auth_bp
 from chalicelib.config import get_settings
+from chalicelib.core import logs
 from chalicelib.core.routes import bp as core_bp
 from chalicelib.web.lazy import register_lazy_routes
 from chalicelib.web.security import add_security_headers
 
 get_settings()  # validated at start: a bad variable fails here, by name
 app = Chalice(app_name="ngo-platform")
+logs.configure(app.log)  # JSON lines with the request id on Lambda
+access_log = logging.getLogger("ngo.access")
 
 
 @app.middleware("http")
 def security_headers(event, get_response):
+    started = time.monotonic()
+    request_id = logs.bind_request(event.lambda_context,
+                                   (event.context or {}).get("requestId", ""))
     response = get_response(event)
     add_security_headers(response.headers)
+    response.headers["X-Request-Id"] = request_id
+    # The route's template (/staff/clients/{code}), never the filled-in path.
+    access_log.info("request", extra={
+        "method": event.method, "route": (event.context or {}).get("resourcePath", "?"),
+        "status": response.status_code,
+        "duration_ms": round((time.monotonic() - started) * 1000)})
     return response
+
+
+@app.middleware("scheduled")
+def job_request_id(event, get_response):
+    logs.bind_request(event.context)  # a scheduled run's context is Lambda's
+    return get_response(event)
 
 
 for blueprint in (core_bp, auth_bp, audit_bp):

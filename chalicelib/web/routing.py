@@ -13,7 +13,6 @@ from __future__ import annotations
 import functools
 import logging
 import sys
-import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +21,7 @@ from urllib.parse import quote
 from chalice import Blueprint, Response
 
 from chalicelib.auth import service as auth
+from chalicelib.core.logs import frames
 from chalicelib.core.secrets import SecretMissing
 from chalicelib.errors import (
     N_,
@@ -110,16 +110,12 @@ def _busy_page(ctx: RequestContext, error: Busy, message: str) -> Response:
 
 
 def _unexpected(ctx: RequestContext, view: View) -> Response:
-    # Log where it failed but not the exception's message, which may hold data.
+    # Log where it failed (one line: type and frames), never the message,
+    # which may hold data.
     error_type, _value, trace = sys.exc_info()
-    frames = "".join(traceback.format_tb(trace))
-    log.error(
-        "unhandled error in %s %s: %s\n%s",
-        ctx.method,
-        view.__name__,
-        getattr(error_type, "__name__", "?"),
-        frames,
-    )
+    log.error("unhandled error in %s %s: %s at %s", ctx.method, view.__name__,
+              getattr(error_type, "__name__", "?"), frames(trace),
+              extra={"error_type": getattr(error_type, "__name__", "?")})
     error = DomainError(N_("Something went wrong on our side. Please try again later."))
     error.code, error.status = "internal_error", 500
     try:

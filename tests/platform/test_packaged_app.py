@@ -57,6 +57,7 @@ class PackagedLambda:
         self.process = process
         self.routes = local_app.routes
         self.log = log
+        self.lines: list[str] = []  # everything else it printed: its logs
 
     def stderr(self) -> str:
         return self.log.read_text()[-5000:]
@@ -72,6 +73,7 @@ class PackagedLambda:
         for line in self.process.stdout:
             if line.startswith(ANSWER):
                 return json.loads(line[len(ANSWER):])
+            self.lines.append(line)
         raise AssertionError(f"the packaged app stopped: {self.stderr()}")
 
 
@@ -106,6 +108,7 @@ def packaged(task_dir, cognito, tmp_path):
         ssm.put_parameter(Name=f"{SECRETS}/{name}", Value=value, Type="SecureString",
                           Overwrite=True)
     env = {"PATH": os.environ["PATH"], "PYTHONDONTWRITEBYTECODE": "1",
+           "AWS_LAMBDA_FUNCTION_NAME": "ngo-test-web",
            "STAGE": "prod", "TABLE_PREFIX": "ngo-test", "AWS_DEFAULT_REGION": "eu-north-1",
            "AWS_ENDPOINT_URL": os.environ["DYNAMODB_HOST"],
            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
@@ -180,6 +183,14 @@ def test_the_unpacked_zip_serves_health_donate_staff_and_a_webhook_as_lambda(
     modules = lam.answer()
     assert "botocore" in modules  # the runtime's, the zip has none
     assert not {"stripe", "requests"} & {m.split(".")[0] for m in modules}
+
+    # Its logs: one JSON object per line, each with Lambda's request id.
+    entries = [json.loads(line) for line in lam.lines]
+    assert entries and {e["request_id"] for e in entries} == {"packaged-test"}
+    served = {(e["route"], e["status"]) for e in entries if e["logger"] == "ngo.access"}
+    assert {("/healthz", 200), ("/donate", 200), ("/staff", 200),
+            ("/webhooks/stripe", 200)} <= served
+    assert "donor@example.org" not in "".join(lam.lines)
 
 
 def test_a_webhook_signed_with_another_secret_is_refused_by_the_package(packaged):
