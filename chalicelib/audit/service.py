@@ -23,6 +23,7 @@ class Actor:
 
 
 SYSTEM = Actor("system", ("system",))
+TRANSACTION_LIMIT = 100  # DynamoDB's most items in one TransactWriteItems
 
 
 FIELDS = ("day", "entry_id", "actor", "roles", "action", "record_type", "record_id")
@@ -57,13 +58,18 @@ def record(actor: Actor, action: str, record_type: str, record_id: str) -> None:
 
 def record_many(actor: Actor, action: str, record_type: str,
                 record_ids: list[str]) -> None:
-    """One entry per record in a batch (a page that shows several clients)."""
+    """One entry per record (a page that shows several clients), written in
+    transactions of at most 100 conditional puts: never BatchWriteItem, which
+    the Lambda role may not use on the audit table (it could overwrite)."""
+    from chalicelib.db import transaction
+
     ids = sorted(set(record_ids))
-    if not ids:
-        return
-    with AuditEntry.batch_write() as batch:
-        for record_id in ids:
-            batch.save(_entry(actor, action, record_type, record_id))
+    for start in range(0, len(ids), TRANSACTION_LIMIT):
+        token = secrets.token_hex(16)  # a retry after a lost answer is one write
+        with transaction(client_request_token=token) as tx:
+            for record_id in ids[start:start + TRANSACTION_LIMIT]:
+                tx.save(_entry(actor, action, record_type, record_id),
+                        condition=AuditEntry.entry_id.does_not_exist())
 
 
 def entry_write(actor: Actor, action: str, record_type: str,
