@@ -32,11 +32,13 @@ class RevokedSession(BaseModel):
 
 
 class RateCounter(BaseModel):
-    """A counter per key and time window (login failures, checkout attempts)."""
+    """A counter per key and time window (sign-ups), or of wrong logins per
+    account or address with the time of the last (`last`, epoch seconds)."""
 
     class Meta(BaseMeta):
         table_name = table_name("rate-counters")
 
     key = UnicodeAttribute(hash_key=True)
     hits = NumberAttribute(default=0)
+    last = NumberAttribute(null=True)
     expires = TTLAttribute()

@@ -1,5 +1,5 @@
-"""Fixed-window counters in DynamoDB with TTL, for login failures and any
-public form that needs a limit per client address."""
+"""Fixed-window counters in DynamoDB with TTL, for any public form that needs
+a limit per client address (login failures: `throttle`)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,14 @@ from chalicelib.auth.models import RateCounter
 from chalicelib.errors import TooManyRequests
 
 
+def key_digest(key: str) -> str:
+    """The stored form of a counter's key: no raw email or IP address."""
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
 def _window_key(key: str, window_seconds: int, now: float) -> tuple[str, int]:
     window = int(now // window_seconds)
-    digest = hashlib.sha256(key.encode()).hexdigest()[:32]  # no raw email or IP stored
-    return f"{digest}#{window}", (window + 1) * window_seconds
+    return f"{key_digest(key)}#{window}", (window + 1) * window_seconds
 
 
 def count(key: str, window_seconds: int, now: float | None = None) -> int:

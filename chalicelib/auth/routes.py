@@ -54,16 +54,20 @@ def login(ctx):
         return ctx.render("auth/login.html", next=target or "")
     form = ctx.form()
     try:
-        token = auth.login(form.get("email", ""), form.get("password", ""))
+        token = auth.login(form.get("email", ""), form.get("password", ""),
+                           ctx.client_ip)
     except (Unauthenticated, TooManyRequests) as error:
-        status = error.status
-        return ctx.render(
+        response = ctx.render(
             "auth/login.html",
-            status=status,
+            status=error.status,
             next=target or "",
             email=form.get("email", ""),
-            error=ctx.gettext(error.message),
+            error=ctx.gettext(error.message, **error.params),
         )
+        retry_after = getattr(error, "retry_after", None)
+        if retry_after:
+            response.headers["Retry-After"] = str(retry_after)
+        return response
     return _start_session(ctx, token, target)
 
 
@@ -107,7 +111,8 @@ def token(ctx):
     if not isinstance(email, str) or not isinstance(password, str):
         raise ValidationFailed({"email": N_("Email and password are required.")})
     return ctx.json_response(
-        {"access_token": auth.login(email, password), "token_type": "Bearer"}
+        {"access_token": auth.login(email, password, ctx.client_ip),
+         "token_type": "Bearer"}
     )
 
 

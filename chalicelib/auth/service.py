@@ -8,35 +8,36 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib.audit.service import Actor, record
-from chalicelib.auth import ratelimit, tokens
+from chalicelib.auth import throttle, tokens
 from chalicelib.auth.models import LocalUser, RevokedSession
 from chalicelib.auth.passwords import hash_password, verify_password
 from chalicelib.auth.roles import ALL_ROLES, User
 from chalicelib.db import put_if_absent
-from chalicelib.errors import N_, TooManyRequests, Unauthenticated
+from chalicelib.errors import N_, Unauthenticated
 
-FAILED_LOGIN_LIMIT = 5
-FAILED_LOGIN_WINDOW = 15 * 60
 WRONG_LOGIN = N_("Wrong email or password.")
 ANONYMOUS = Actor("anonymous")
 
 
-def login(email: str, password: str) -> str:
+def login(email: str, password: str, address: str) -> str:
     """A session token for a local user. One message for every wrong login;
-    past five failures for an email in 15 minutes, even a right one waits."""
+    after repeated wrong ones for the account or from the address, attempts
+    wait a growing delay (`throttle`), never a lock."""
     email = email.strip().lower()
-    key = f"login:{email}"
-    if ratelimit.count(key, FAILED_LOGIN_WINDOW) >= FAILED_LOGIN_LIMIT:
-        record(ANONYMOUS, "login_refused", "login", login_digest(email))
-        raise TooManyRequests()
+    try:
+        throttle.check(email, address)
+    except throttle.LoginDelayed:
+        record(ANONYMOUS, "login_delayed", "login", login_digest(email))
+        raise
     try:
         user = LocalUser.get(email) if email else None
     except LocalUser.DoesNotExist:
         user = None
     if not verify_password(password, user.password_hash if user else None) or not user:
-        ratelimit.hit(key, FAILED_LOGIN_WINDOW)
+        throttle.failed(email, address)
         record(ANONYMOUS, "login_failed", "login", login_digest(email))
         raise Unauthenticated(WRONG_LOGIN)
+    throttle.succeeded(email)
     record(Actor(user.user_id, tuple(sorted(user.roles))), "login", "session", "-")
     return tokens.issue_local_token(user.user_id, user.email, sorted(user.roles))
 

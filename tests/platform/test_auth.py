@@ -59,11 +59,109 @@ def test_a_wrong_password_and_an_unknown_user_get_the_same_message(client, demo_
     assert "Feil e-post eller passord." in unknown.body.decode()
 
 
-def test_repeated_failures_lock_the_login_for_a_while(client, demo_users):
-    for _ in range(5):
+class Clock:
+    """The throttle's clock, moved by hand (no test waits)."""
+
+    def __init__(self):
+        self.now = 1_800_000_000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from chalicelib.auth import throttle
+    moved = Clock()
+    monkeypatch.setattr(throttle, "clock", moved)
+    return moved
+
+
+def wrong_logins_until_delayed(client, email):
+    for attempt in range(1, 20):
+        response = login_form(client, email, "wrong")
+        if response.status_code == 429:
+            return attempt, response
+        assert response.status_code == 401
+    raise AssertionError("never delayed")
+
+
+def test_repeated_wrong_passwords_delay_never_lock_the_right_password_out_after_the_delay(
+        client, demo_users, clock):
+    attempts, delayed = wrong_logins_until_delayed(client, "finance@demo.local")
+    assert attempts == 4  # three wrong ones cost nothing
+    wait = int(delayed.headers["Retry-After"])
+    assert 1 <= wait <= 30
+    assert f"Vent {wait} sekunder" in delayed.body.decode()  # bokmål, the form again
+    assert 'name="password"' in delayed.body.decode()
+    right_too_early = login_form(client, "finance@demo.local", DEMO_PASSWORD)
+    assert right_too_early.status_code == 429
+    clock.now += wait
+    assert login_form(client, "finance@demo.local", DEMO_PASSWORD).status_code == 303
+
+
+def test_a_stranger_hammering_an_account_makes_it_wait_at_most_30_seconds(
+        client, demo_users, clock):
+    from chalicelib.auth import service, throttle
+    from chalicelib.errors import Unauthenticated
+    waits = []
+    for attempt in range(40):  # each from another address: only the account's cap
+        try:
+            service.login("coordinator@demo.local", "wrong", f"10.0.0.{attempt}")
+        except throttle.LoginDelayed as delayed:
+            waits.append(delayed.retry_after)
+            clock.now += delayed.retry_after
+        except Unauthenticated:
+            pass
+    assert max(waits) == 30 and waits == sorted(waits)
+    assert service.login("coordinator@demo.local", DEMO_PASSWORD, "10.0.1.1")
+
+
+def test_one_address_trying_many_accounts_waits_up_to_five_minutes(
+        client, demo_users, clock):
+    from chalicelib.auth import service, throttle
+    from chalicelib.errors import Unauthenticated
+    waits = []
+    for attempt in range(60):
+        try:
+            service.login(f"guess{attempt}@demo.local", "wrong", "10.9.9.9")
+        except throttle.LoginDelayed as delayed:
+            waits.append(delayed.retry_after)
+            clock.now += delayed.retry_after
+        except Unauthenticated:
+            pass
+    assert max(waits) == 300
+    assert service.login("staff@demo.local", DEMO_PASSWORD, "10.1.1.1")
+
+
+def test_hammering_during_a_delay_does_not_lengthen_it(client, demo_users, clock):
+    _attempts, delayed = wrong_logins_until_delayed(client, "staff@demo.local")
+    wait = int(delayed.headers["Retry-After"])
+    for _ in range(10):
+        again = login_form(client, "staff@demo.local", "wrong")
+        assert again.status_code == 429
+        assert int(again.headers["Retry-After"]) <= wait
+    clock.now += wait
+    assert login_form(client, "staff@demo.local", DEMO_PASSWORD).status_code == 303
+
+
+def test_an_api_client_waiting_gets_429_json_with_retry_after(client, demo_users, clock):
+    body = json.dumps({"email": "admin@demo.local", "password": "wrong"})
+    headers = {"Content-Type": "application/json", "Accept-Language": "en"}
+    statuses = [client.post("/auth/token", headers=headers, body=body)
+                for _ in range(4)]
+    assert [r.status_code for r in statuses] == [401, 401, 401, 429]
+    delayed = statuses[-1]
+    assert json_body(delayed)["error"]["code"] == "too_many_requests"
+    wait = delayed.headers["Retry-After"]
+    assert f"wait {wait} seconds" in json_body(delayed)["error"]["message"]
+
+
+def test_wrong_logins_are_forgotten_an_hour_after_the_last(client, demo_users, clock):
+    for _ in range(3):
         login_form(client, "finance@demo.local", "wrong")
-    response = login_form(client, "finance@demo.local", DEMO_PASSWORD)
-    assert response.status_code == 429
+    clock.now += 3600
+    assert login_form(client, "finance@demo.local", "wrong").status_code == 401
 
 
 def test_api_clients_get_a_bearer_token(client, demo_users):
