@@ -20,6 +20,7 @@ class DomainError(Exception):
     code = "bad_request"
     status = 400
     message = N_("The request could not be processed.")
+    field: str | None = None  # the form field to fix, when there is one
 
     def __init__(self, message: str | None = None, **params: Any) -> None:
         super().__init__(message or self.message)

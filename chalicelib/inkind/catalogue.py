@@ -30,11 +30,13 @@ MAX_QUANTITY = 100_000
 
 class UnknownItem(NotFound):
     code = "unknown_item"
+    field = "item_id"
     message = N_("There is no item %(item)s in the catalogue.")
 
 
 class ItemExpired(Conflict):
     code = "item_expired"
+    field = "item_id"
     message = N_("%(item)s expired on %(date)s and cannot be given out.")
 
 

@@ -155,7 +155,7 @@ def _need(need_id: str) -> Need:
 def _recipient(client_code: str | None, shelter_id: str | None) -> tuple[str, str]:
     if bool(client_code) == bool(shelter_id):
         raise ValidationFailed(
-            {"recipient": N_("Give either a client code or a shelter.")}
+            {"client_code": N_("Give either a client code or a shelter.")}
         )
     if client_code:
         code = normalise_client_code(client_code)

@@ -47,12 +47,17 @@ def _field_errors() -> Iterator[None]:
 def _render_stock(ctx, **extra):
     lines = stock.stock_overview()  # the catalogue and the stock rows: 2 reads
     items = [line.item for line in lines]
+    kits = [item for item in items if item.kind == "kit"]
     return ctx.render(
         "inkind/stock.html",
         lines=lines,
         locations=catalogue.LOCATIONS,
-        kits=[item for item in items if item.kind == "kit"],
+        kits=kits,
         items=items,
+        item_options=[(item.item_id, item.name(ctx.lang)) for item in items],
+        kit_options=[(item.item_id, item.name(ctx.lang)) for item in kits],
+        location_options=[(code, ctx.gettext(label))
+                          for code, label in catalogue.LOCATIONS.items()],
         request_id=request_id(),
         **extra,
     )
@@ -90,11 +95,11 @@ def _move(ctx, form: dict) -> None:
             mid, item, qty, where, actor, digest))
 
 
-@page(bp, "/staff/inkind/movements", methods=["POST"], roles=WORKERS)
+@page(bp, "/staff/inkind/movements", methods=["POST"], roles=WORKERS,
+      form="/staff/inkind")
 def movement_form(ctx):
     form = ctx.form()
-    with _field_errors():
-        _move(ctx, form)
+    _move(ctx, form)
     return ctx.redirect(f"/staff/inkind?done={form.get('action')}")
 
 

@@ -22,6 +22,7 @@ ExtraWrite = Callable[[Any], None]  # called with the UnitOfWork
 
 class InsufficientStock(Conflict):
     code = "insufficient_stock"
+    field = "quantity"
     message = N_("There are only %(available)s of %(item)s at %(location)s.")
 
 

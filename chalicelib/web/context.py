@@ -15,6 +15,7 @@ from chalicelib.auth.roles import User
 from chalicelib.config import get_settings
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.web import csrf, i18n
+from chalicelib.web.forms import FormFailure
 from chalicelib.web.render import render
 from chalicelib.web.urls import site_of
 
@@ -60,6 +61,11 @@ class RequestContext:
             self.set_cookies.append(cookie_header(LANG_COOKIE, self.lang, 31536000))
         self._form: dict[str, list[str]] | None = None
         self._anon_key = ""
+        self.params: dict[str, Any] = {}  # the route's path parameters
+        # A failed form POST draws its page again (web/forms.py): the GET view
+        # runs with `replaying` set and the page shows `failure`.
+        self.failure: FormFailure | None = None
+        self.replaying = False
 
     @staticmethod
     def _parse_cookies(header: str) -> dict[str, str]:
@@ -73,7 +79,8 @@ class RequestContext:
     # --- input -----------------------------------------------------------
     @property
     def method(self) -> str:
-        return str(self.request.method).upper()
+        """GET while a failed form's page is drawn again."""
+        return "GET" if self.replaying else str(self.request.method).upper()
 
     @property
     def path(self) -> str:
@@ -164,6 +171,12 @@ class RequestContext:
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         token = context.pop("csrf_token", None)
         token = self.csrf_token if token is None else token
+        failure = self.failure
+        if failure is not None and status == 200:
+            status = failure.status
+        # The same page in another language: only a GET has one to link to.
+        real_get = self.method == "GET" and not self.replaying
+        languages = self.languages if real_get else ()
         body = render(
             template,
             self.lang,
@@ -171,9 +184,9 @@ class RequestContext:
             user=self.user,
             csrf_token=token,
             request_path=self.path,
-            # The same page in another language: only a GET has one to link to.
             request_query={k: v for k, v in self.query.items() if k != "lang"},
-            languages=self.languages if self.method == "GET" else (),
+            languages=languages,
+            form_failure=failure,
             language_names=i18n.LANGUAGE_NAMES,
             **context,
         )

@@ -9,8 +9,13 @@ from chalicelib.config import get_settings
 from chalicelib.core.secrets import get_secret
 
 
+def secret_key() -> bytes:
+    """The app's signing key (also signs forms kept across a new login)."""
+    return get_secret("secret-key", get_settings().secret_key).encode()
+
+
 def token_for(session_key: str) -> str:
-    key = get_secret("secret-key", get_settings().secret_key).encode()
+    key = secret_key()
     return hmac.new(key, f"csrf:{session_key}".encode(), hashlib.sha256).hexdigest()
 
 

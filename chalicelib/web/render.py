@@ -17,6 +17,7 @@ from typing import Any
 from chalicelib.core.clock import oslo_time
 from chalicelib.money import format_nok
 from chalicelib.web import urls
+from chalicelib.web.forms import FormView
 from chalicelib.web.i18n import translations
 
 # Locally templates/ sits beside app.py; in the Lambda zip vendor/templates
@@ -44,7 +45,14 @@ def environment(lang: str, source: bool = False) -> Any:
     env.filters["nok"] = format_nok
     env.globals["url"] = urls.url
     env.filters["oslo_time"] = oslo_time
+    env.globals["form_view"] = jinja2.pass_context(_form_view)
     return env
+
+
+def _form_view(context: Any, name: str = "") -> FormView:
+    """`{% set f = form_view("d") %}`: form `d` of this page, for the macros
+    of core/forms.html."""
+    return FormView(name, context.get("form_failure"))
 
 
 def render(

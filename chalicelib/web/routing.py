@@ -6,12 +6,15 @@ CSRF and turned into a response or an error. Areas declare routes with
     def create_gift(ctx): ...
 
 `roles=None` makes a route public; `admin` passes every role check.
+`form=True` (or the path of the page that holds the form) makes a failed form
+POST show its page again with what was typed (chalicelib/web/forms.py).
 """
 
 from __future__ import annotations
 
 import functools
 import logging
+import string
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,6 +35,7 @@ from chalicelib.errors import (
     Unauthenticated,
     ValidationFailed,
 )
+from chalicelib.web import csrf, forms
 from chalicelib.web.context import SESSION_COOKIE, RequestContext, cookie_header
 from chalicelib.web.i18n import PUBLIC_LANGUAGES, STAFF_LANGUAGES
 
@@ -71,7 +75,9 @@ def _authorise(ctx: RequestContext, roles: tuple[str, ...] | None) -> None:
         raise Forbidden()
 
 
-def _error_response(ctx: RequestContext, error: DomainError) -> Response:
+def _error_response(
+    ctx: RequestContext, error: DomainError, route: Route | None = None
+) -> Response:
     message = ctx.gettext(error.message, **error.params)
     if ctx.kind == "api":
         body: dict[str, Any] = {"code": error.code, "message": message}
@@ -82,6 +88,8 @@ def _error_response(ctx: RequestContext, error: DomainError) -> Response:
             response.headers["WWW-Authenticate"] = "Bearer"
     elif isinstance(error, Unauthenticated) and ctx.method == "GET":
         return ctx.redirect(f"/auth/login?next={quote(ctx.path)}", status=302)
+    elif isinstance(error, Unauthenticated) and ctx.method in UNSAFE_METHODS:
+        response = _session_ended(ctx, route)
     elif isinstance(error, Busy):
         response = _busy_page(ctx, error, message)
     else:
@@ -107,6 +115,84 @@ def _busy_page(ctx: RequestContext, error: Busy, message: str) -> Response:
                   if "password" not in name]
     return ctx.render("busy.html", status=error.status, message=message,
                       code=error.code, resend=resend, fields=fields)
+
+
+def _form_route(route: Route | None) -> str | None:
+    """The path (template) of the GET route that shows this route's form."""
+    if route is None or not route.form:
+        return None
+    template = route.path if route.form is True else str(route.form)
+    return template if (template, "GET") in ROUTE_TABLE else None
+
+
+def _form_path(ctx: RequestContext, route: Route | None) -> str | None:
+    """The app path of the page that shows this route's form, if known."""
+    template = _form_route(route)
+    return template.format(**ctx.params) if template else None
+
+
+def _session_ended(ctx: RequestContext, route: Route | None) -> Response:
+    """A form sent after the session ended: nothing is saved, the values are
+    kept in a signed cookie for the form's page, which fills them in again
+    after the new login (see _restore_kept)."""
+    back = _form_path(ctx, route) or "/staff"
+    try:
+        values = ctx.form_lists()
+    except DomainError:
+        values = {}
+    kept = [(name, vs) for name, vs in forms.failure_for(
+        Unauthenticated(), values, ctx.gettext).values.items()
+        if name not in (forms.FORM_FIELD, "request_id", "idempotency_key")]
+    if kept:
+        value = forms.kept_cookie_value(back, values, csrf.secret_key())
+        ctx.set_cookies.append(cookie_header(
+            forms.KEPT_COOKIE, value, max_age=forms.KEPT_SECONDS))
+    return ctx.render(
+        "core/session_expired.html", status=401, kept=kept,
+        back=back, message=ctx.gettext(forms.EXPIRED),
+    )
+
+
+def _restore_kept(ctx: RequestContext) -> None:
+    """After a new login, the form page whose POST found no session is drawn
+    with what was typed (once: the cookie is cleared)."""
+    cookie = ctx.cookies.get(forms.KEPT_COOKIE)
+    if not cookie or ctx.user is None or ctx.kind != "page" or ctx.method != "GET":
+        return
+    kept = forms.read_kept(cookie, csrf.secret_key())
+    if kept is None or kept[0] != ctx.path:
+        return
+    ctx.set_cookies.append(cookie_header(forms.KEPT_COOKIE, "", max_age=0))
+    ctx.failure = forms.FormFailure(
+        kept[1], ctx.gettext(forms.RESTORED), status=200, kind="restored")
+
+
+# Errors that say nothing about what was typed: their own page, never the form.
+NOT_FORM_ERRORS = (Unauthenticated, Forbidden, CsrfFailed, Busy, SecretMissing)
+
+
+def _form_again(
+    ctx: RequestContext, route: Route, error: DomainError, kwargs: dict[str, Any]
+) -> Response | None:
+    """The form's page again, what was typed in its fields, the bad ones
+    marked; None when this route has no form page to show."""
+    if ctx.kind != "page" or ctx.method != "POST" or isinstance(error, NOT_FORM_ERRORS):
+        return None
+    template = _form_route(route)
+    if template is None:
+        return None
+    target = ROUTE_TABLE[(template, "GET")]
+    names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    try:
+        ctx.failure = forms.failure_for(error, ctx.form_lists(), ctx.gettext)
+        ctx.replaying = True
+        _authorise(ctx, target.roles)
+        return target.view(ctx, **{k: v for k, v in kwargs.items() if k in names})
+    except DomainError:
+        ctx.failure = None  # the page itself cannot be drawn: the error page
+        return None
+    finally:
+        ctx.replaying = False
 
 
 def _unexpected(ctx: RequestContext, view: View) -> Response:
@@ -135,23 +221,20 @@ def _needs_csrf(ctx: RequestContext, csrf: bool) -> bool:
     return ctx.kind == "page" or ctx.user is not None
 
 
-def _handle(
-    ctx: RequestContext,
-    view: View,
-    roles: tuple[str, ...] | None,
-    csrf: bool,
-    kwargs: dict[str, Any],
-) -> Response:
+def _handle(ctx: RequestContext, route: Route, kwargs: dict[str, Any]) -> Response:
+    ctx.params = kwargs
     try:
         _authenticate(ctx)
-        _authorise(ctx, roles)
-        if _needs_csrf(ctx, csrf) and not ctx.csrf_ok():
+        _authorise(ctx, route.roles)
+        if _needs_csrf(ctx, route.csrf) and not ctx.csrf_ok():
             raise CsrfFailed()
-        response = view(ctx, **kwargs)
+        _restore_kept(ctx)
+        response = route.view(ctx, **kwargs)
     except DomainError as error:
-        response = _error_response(ctx, error)
+        response = (_form_again(ctx, route, error, kwargs)
+                    or _error_response(ctx, error, route))
     except Exception:  # noqa: BLE001 - no stack trace ever reaches a user
-        response = _unexpected(ctx, view)
+        response = _unexpected(ctx, route.view)
     if ctx.set_cookies:
         existing = response.headers.get("Set-Cookie")
         extra = (
@@ -168,6 +251,8 @@ class Route:
     roles: tuple[str, ...] | None
     csrf: bool
     languages: tuple[str, ...]
+    path: str = ""
+    form: bool | str = False  # True: this path's GET view holds the form
 
 
 # (path, method) -> Route, filled as area modules are imported; the lazy
@@ -177,7 +262,7 @@ ROUTE_TABLE: dict[tuple[str, str], Route] = {}
 
 def dispatch(request: Any, route: Route, kwargs: dict[str, Any]) -> Response:
     ctx = RequestContext(request, route.kind, route.languages)
-    return _handle(ctx, route.view, route.roles, route.csrf, kwargs)
+    return _handle(ctx, route, kwargs)
 
 
 def _route(
@@ -188,11 +273,12 @@ def _route(
     roles: tuple[str, ...] | None,
     csrf: bool,
     languages: tuple[str, ...] | None,
+    form: bool | str = False,
 ) -> Callable[[View], View]:
     langs = languages or (PUBLIC_LANGUAGES if roles is None else STAFF_LANGUAGES)
 
     def decorate(view: View) -> View:
-        route = Route(kind, view, roles, csrf, langs)
+        route = Route(kind, view, roles, csrf, langs, path, form)
         for method in methods or ["GET"]:
             ROUTE_TABLE[(path, method.upper())] = route
 
@@ -213,9 +299,12 @@ def page(
     roles: tuple[str, ...] | None = None,
     csrf: bool = True,
     languages: tuple[str, ...] | None = None,
+    form: bool | str = False,
 ) -> Callable[[View], View]:
-    """An HTML route: errors become a page, no session becomes a login redirect."""
-    return _route("page", bp, path, methods, roles, csrf, languages)
+    """An HTML route: errors become a page, no session becomes a login redirect.
+    `form`: a failed POST shows the form's page (this path's GET view, or the
+    given path's) again with what was typed."""
+    return _route("page", bp, path, methods, roles, csrf, languages, form)
 
 
 def api(

@@ -8,6 +8,7 @@ import pytest
 from chalicelib.audit.service import recent
 from chalicelib.inkind import demo, needs, stock
 from tests.conftest import bearer, json_body
+from tests.form_helpers import read_page
 
 
 @pytest.fixture
@@ -166,26 +167,69 @@ def test_volunteers_and_the_public_cannot_move_stock(client, session_as, demo_da
     assert stock.quantity("hygiene-pack", "office") == 30
 
 
-def test_a_staff_form_with_a_bad_quantity_names_the_problem(client, session_as,
-                                                            demo_data):
+def test_a_bad_quantity_shows_the_give_out_form_again_with_what_was_typed(
+        client, session_as, demo_data):
     headers, body = session_as("staff").form(
-        {"action": "distribute", "item_id": "hygiene-pack", "quantity": "0",
-         "location": "office", "client_code": "K-2026-031", "request_id": "bad-qty-1"})
+        {"_form": "d", "action": "distribute", "item_id": "hygiene-pack",
+         "quantity": "0", "location": "office", "client_code": "K-2026-031",
+         "request_id": "bad-qty-1"})
     response = client.post("/staff/inkind/movements", headers=headers, body=body)
-    assert response.status_code == 400
-    assert "Skriv et helt tall større enn null." in response.body.decode()
+    assert response.status_code == 422
+    page = read_page(response.body.decode())
+    assert page.by_id["d-quantity"].invalid
+    assert page.texts["d-quantity-error"] == "Skriv et helt tall større enn null."
+    assert page.by_id["d-client_code"].attrs["value"] == "K-2026-031"
+    assert page.by_id["d-item_id"].selected == ["hygiene-pack"]
+    assert ("#d-quantity", "Skriv et helt tall større enn null.") in page.summary_links
+    assert not page.by_id["t-quantity"].invalid  # the other forms stay as they were
     assert stock.quantity("hygiene-pack", "office") == 30
 
 
-def test_over_distribution_from_the_form_shows_what_is_left(client, session_as,
-                                                            demo_data):
+def test_over_distribution_keeps_the_form_and_says_what_is_left_beside_quantity(
+        client, session_as, demo_data):
     headers, body = session_as("staff").form(
-        {"action": "distribute", "item_id": "hygiene-pack", "quantity": "31",
-         "location": "office", "shelter_id": "crisis-centre-oslo",
+        {"_form": "d", "action": "distribute", "item_id": "hygiene-pack",
+         "quantity": "31", "location": "office", "shelter_id": "crisis-centre-oslo",
          "request_id": "too-many-1"})
     response = client.post("/staff/inkind/movements?lang=en", headers=headers, body=body)
     assert response.status_code == 409
-    assert "There are only 30 of hygiene-pack at office." in response.body.decode()
+    page = read_page(response.body.decode())
+    assert page.by_id["d-quantity"].invalid
+    assert page.by_id["d-quantity"].attrs["value"] == "31"
+    assert page.by_id["d-shelter_id"].attrs["value"] == "crisis-centre-oslo"
+    assert "There are only 30 of hygiene-pack at office." in page.texts[
+        "d-quantity-error"]
+
+
+def test_a_name_instead_of_a_client_code_marks_the_client_code_field(
+        client, session_as, demo_data):
+    headers, body = session_as("staff").form(
+        {"_form": "d", "action": "distribute", "item_id": "hygiene-pack",
+         "quantity": "2", "location": "office", "client_code": "Maria Olsen",
+         "children": "1", "request_id": "name-1"})
+    response = client.post("/staff/inkind/movements", headers=headers, body=body)
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["d-client_code"].invalid
+    assert page.by_id["d-client_code"].attrs["value"] == "Maria Olsen"
+    assert page.by_id["d-quantity"].attrs["value"] == "2"
+    assert page.by_id["d-children"].attrs["value"] == "1"
+    assert page.texts["d-client_code-error"] == "En klientkode ser slik ut: K-2025-031."
+    assert stock.quantity("hygiene-pack", "office") == 30
+
+
+def test_a_failed_write_off_keeps_its_reason_and_marks_nothing_in_other_forms(
+        client, session_as, demo_data):
+    headers, body = session_as("staff").form(
+        {"_form": "w", "action": "write_off", "item_id": "soap", "quantity": "9999",
+         "location": "office", "reason": "Våt etter lekkasje", "request_id": "w-1"})
+    response = client.post("/staff/inkind/movements", headers=headers, body=body)
+    page = read_page(response.body.decode())
+    assert response.status_code == 409
+    assert page.by_id["w-reason"].attrs["value"] == "Våt etter lekkasje"
+    assert page.by_id["w-quantity"].invalid
+    assert page.by_id["d-quantity"].attrs["value"] == ""
+    assert not page.by_id["d-quantity"].invalid
 
 
 def test_reconciliation_finds_nothing_after_demo_and_flags_a_tampered_row(demo_data):

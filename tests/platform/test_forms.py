@@ -1,0 +1,89 @@
+"""One form mechanism: a form sent after the session ended is not lost."""
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import jwt
+import pytest
+
+from chalicelib.inkind import demo, stock
+from tests.form_helpers import read_page
+
+FORM = {"_form": "d", "action": "distribute", "item_id": "hygiene-pack",
+        "quantity": "3", "location": "office", "client_code": "K-2026-031",
+        "children": "0", "request_id": "after-expiry-1", "csrf_token": "old-token"}
+
+
+@pytest.fixture
+def demo_data():
+    demo.load()
+
+
+def expired_session() -> str:
+    from chalicelib.auth import tokens
+    token = jwt.encode({"sub": "u-staff", "iss": "http://127.0.0.1/local-idp",
+                        "aud": "ngo-platform", "iat": 1, "exp": 2, "jti": "j1"},
+                       tokens._local_private_key(), algorithm="RS256")
+    return f"session={token}"
+
+
+def cookies_of(response) -> dict[str, str]:
+    headers = response.headers.get("Set-Cookie") or []
+    headers = headers if isinstance(headers, list) else [headers]
+    return {h.split("=", 1)[0]: h.split(";")[0].split("=", 1)[1] for h in headers}
+
+
+def post_after_expiry(client):
+    return client.post("/staff/inkind/movements", body=urlencode(FORM), headers={
+        "Cookie": expired_session(),
+        "Content-Type": "application/x-www-form-urlencoded"})
+
+
+def test_a_form_sent_after_the_session_ended_asks_to_log_in_and_lists_what_was_typed(
+        client, demo_data):
+    response = post_after_expiry(client)
+    html = response.body.decode()
+    assert response.status_code == 401
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "Økten din er utløpt, så dette ble ikke lagret." in html
+    assert "<li>K-2026-031</li>" in html
+    assert 'href="/auth/login?next=%2Fstaff%2Finkind"' in html
+    assert "old-token" not in html
+    assert stock.quantity("hygiene-pack", "office") == 30
+
+
+def test_after_logging_in_again_the_form_is_filled_in_with_what_was_typed(
+        client, session_as, demo_data):
+    kept = cookies_of(post_after_expiry(client))["kept_form"]
+    session = session_as("staff")
+    response = client.get("/staff/inkind", headers={
+        "Cookie": f"{session.cookie}; kept_form={kept}"})
+    page = read_page(response.body.decode())
+    assert response.status_code == 200
+    assert page.by_id["d-client_code"].attrs["value"] == "K-2026-031"
+    assert page.by_id["d-quantity"].attrs["value"] == "3"
+    assert page.by_id["d-item_id"].selected == ["hygiene-pack"]
+    assert not page.by_id["d-quantity"].invalid
+    assert "Det du skrev er fylt inn igjen" in response.body.decode()
+    assert cookies_of(response)["kept_form"] == ""  # filled in once
+    assert stock.quantity("hygiene-pack", "office") == 30
+
+
+def test_kept_values_fill_only_their_own_page_and_only_when_signed(
+        client, session_as, demo_data):
+    kept = cookies_of(post_after_expiry(client))["kept_form"]
+    session = session_as("staff")
+    elsewhere = client.get("/staff/inkind/receipts", headers={
+        "Cookie": f"{session.cookie}; kept_form={kept}"})
+    assert "K-2026-031" not in elsewhere.body.decode()
+    forged = kept[:-4] + ("0000" if not kept.endswith("0000") else "1111")
+    page = client.get("/staff/inkind", headers={
+        "Cookie": f"{session.cookie}; kept_form={forged}"})
+    assert "K-2026-031" not in page.body.decode()
+
+
+def test_the_api_still_answers_401_json_without_a_session(client):
+    response = client.post("/api/inkind/distributions", body="{}", headers={
+        "Content-Type": "application/json"})
+    assert response.status_code == 401
+    assert response.headers["Content-Type"] == "application/json"
