@@ -161,6 +161,26 @@ class UnitOfWork:
         raise error
 
 
+def is_transient(error: BaseException) -> bool:
+    """True when DynamoDB stayed busy through botocore's own retries of one
+    call (throttling, a 5xx, a conflict with a transaction, no answer), as
+    opposed to refusing it: the same request may simply be sent again."""
+    from botocore.exceptions import ConnectionError, HTTPClientError
+    from pynamodb.exceptions import PynamoDBException
+
+    if not isinstance(error, PynamoDBException):
+        return False
+    if isinstance(error.cause, (ConnectionError, HTTPClientError)):
+        return True  # no answer: lost connection, read or connect timeout
+    code = error.cause_response_code
+    if code == "TransactionCanceledException":
+        given = getattr(error, "cancellation_reasons", None) or []
+        reasons = {reason.code for reason in given if reason}
+        return bool(reasons & RETRY_REASONS) and "ConditionalCheckFailed" not in reasons
+    return (code in RETRY_CODES or code == "TransactionConflictException"
+            or _http_status(error) >= 500)
+
+
 def _as_error(failure: Failure) -> Exception:
     if failure is None:
         return Conflict()

@@ -195,6 +195,22 @@ def _form_again(
         ctx.replaying = False
 
 
+def _dynamodb_busy(error: Exception) -> bool:
+    if type(error).__module__.split(".")[0] != "pynamodb":
+        return False  # only DynamoDB's errors (imported only when one is raised)
+    from chalicelib.uow import is_transient
+
+    return is_transient(error)
+
+
+def _busy(ctx: RequestContext, route: Route, error: Exception) -> Response:
+    """DynamoDB stayed busy through botocore's retries of a read or a single
+    write: 503 with Retry-After, as when a transaction's budget runs out."""
+    log.warning("dynamodb busy in %s %s: %s", ctx.method, route.view.__name__,
+                type(error).__name__, extra={"error_type": type(error).__name__})
+    return _error_response(ctx, Busy(), route)
+
+
 def _unexpected(ctx: RequestContext, view: View) -> Response:
     # Log where it failed (one line: type and frames), never the message,
     # which may hold data.
@@ -233,8 +249,9 @@ def _handle(ctx: RequestContext, route: Route, kwargs: dict[str, Any]) -> Respon
     except DomainError as error:
         response = (_form_again(ctx, route, error, kwargs)
                     or _error_response(ctx, error, route))
-    except Exception:  # noqa: BLE001 - no stack trace ever reaches a user
-        response = _unexpected(ctx, route.view)
+    except Exception as error:  # noqa: BLE001 - no stack trace ever reaches a user
+        response = (_busy(ctx, route, error) if _dynamodb_busy(error)
+                    else _unexpected(ctx, route.view))
     if ctx.set_cookies:
         existing = response.headers.get("Set-Cookie")
         extra = (

@@ -6,12 +6,17 @@ after commit. Tests queue faults per operation:
     with fault_proxy() as proxy:
         proxy.fail("TransactWriteItems", "TransactionConflict", times=2)
         proxy.fail("TransactWriteItems", "drop_after_commit")
+
+or let a seeded random source answer a fraction of all requests with faults:
+
+        proxy.chaos(random.Random(7), rate=0.15)
 """
 
 from __future__ import annotations
 
 import http.client
 import json
+import random
 import threading
 from collections import defaultdict, deque
 from collections.abc import Iterator
@@ -28,7 +33,27 @@ ERRORS = {
     "ThrottlingException": (400, "ThrottlingException"),
     "RequestLimitExceeded": (400, "RequestLimitExceeded"),
     "InternalServerError": (500, "InternalServerError"),
+    # A single-item write that meets a transaction on its item.
+    "TransactionConflictException": (400, "TransactionConflictException"),
 }
+
+
+def _as_answered(fault: str, operation: str) -> str:
+    """What DynamoDB answers for `fault` on `operation`: a conflict cancels a
+    transaction, rejects a single-item write, and never hits a plain read."""
+    if fault != "TransactionConflict" or operation == "TransactWriteItems":
+        return fault
+    if operation in WRITES:
+        return "TransactionConflictException"
+    return "ProvisionedThroughputExceededException"
+
+# What chaos answers with, and which operations it touches (not DescribeTable,
+# ListTables, Scan: test set-up and checks).
+CHAOS_FAULTS = ("TransactionConflict", "ProvisionedThroughputExceededException",
+                "InternalServerError", "drop_after_commit")
+WRITES = ("TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem",
+          "BatchWriteItem")
+READS = ("GetItem", "Query", "BatchGetItem", "TransactGetItems")
 
 
 class FaultProxy:
@@ -37,6 +62,8 @@ class FaultProxy:
         self.queues: dict[str, deque[str]] = defaultdict(deque)
         self.always: dict[str, str] = {}
         self.seen: dict[str, int] = defaultdict(int)  # requests per operation
+        self.injected: dict[str, int] = defaultdict(int)  # faults answered, by kind
+        self._chaos: tuple[random.Random, float, tuple[str, ...]] | None = None
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -50,12 +77,34 @@ class FaultProxy:
         with self.lock:
             self.always[operation] = fault
 
+    def chaos(self, rng: random.Random, rate: float,
+              faults: tuple[str, ...] = CHAOS_FAULTS) -> None:
+        """From now on each request gets one of `faults` with chance `rate`
+        (drawn from `rng`, so a seed reproduces the run); None stops it."""
+        with self.lock:
+            self._chaos = (rng, rate, faults)
+
+    def calm(self) -> None:
+        with self.lock:
+            self._chaos = None
+
     def _next_fault(self, operation: str) -> str | None:
         with self.lock:
             self.seen[operation] += 1
             if self.queues[operation]:
-                return self.queues[operation].popleft()
-            return self.always.get(operation)
+                fault: str | None = self.queues[operation].popleft()
+            elif operation in self.always:
+                fault = self.always[operation]
+            elif self._chaos and operation in WRITES + READS:
+                rng, rate, faults = self._chaos
+                fault = rng.choice(faults) if rng.random() < rate else None
+                if fault == "drop_after_commit" and operation not in WRITES:
+                    fault = "InternalServerError"  # nothing to commit
+            else:
+                fault = None
+            if fault:
+                self.injected[fault] += 1
+            return fault
 
     def _forward(self, method: str, path: str, headers: dict, body: bytes):
         connection = http.client.HTTPConnection(
@@ -78,7 +127,7 @@ class FaultProxy:
                 operation = self.headers.get("X-Amz-Target", "").split(".")[-1]
                 fault = proxy._next_fault(operation)
                 if fault in ERRORS:
-                    return self._error(fault, body)
+                    return self._error(_as_answered(fault, operation), body)
                 status, headers, data = proxy._forward(
                     "POST", self.path, dict(self.headers), body)
                 if fault == "drop_after_commit":

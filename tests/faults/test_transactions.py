@@ -104,3 +104,15 @@ def test_a_busy_transfer_form_answers_a_page_that_sends_the_same_form_again(
     again = client.post("/staff/funds", headers=headers, body=body)
     assert again.status_code == 200
     assert balance("winter") == 10_000
+
+
+def test_a_read_that_stays_throttled_answers_503_busy_not_a_500(client, faults):
+    _funds()
+    faults.fail_always("GetItem", "ProvisionedThroughputExceededException")
+    response = _transfer(client)
+    faults.always.clear()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "2"
+    assert json.loads(response.body)["error"]["code"] == "busy"
+    assert (balance("general"), balance("winter")) == (50_000, 0)
+    assert _transfer(client).status_code == 201

@@ -1,0 +1,243 @@
+"""Mixed use cases through the app's HTTP layer while DynamoDB fails the way
+it does in production: a seeded fraction of requests meets a transaction
+conflict, throttling, a 500 or an answer lost after commit. Clients retry
+like real clients (the same Idempotency-Key, the same Stripe event) and
+sometimes send again after a success they did not see. Afterwards every
+invariant holds and every client got an answer it can trust.
+
+FAULT_SEED=<n> reproduces a run (the seed is in the failure message)."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+import pytest
+
+from chalicelib.audit.models import AuditEntry
+from chalicelib.disbursements.models import Disbursement
+from chalicelib.donations import checks
+from chalicelib.donations.settings import donation_settings
+from chalicelib.funds import demo as funds_demo
+from chalicelib.funds.models import Fund, Movement
+from chalicelib.funds.reconcile import reconcile
+from chalicelib.inkind import stock
+from chalicelib.inkind.models import StockMovement
+from chalicelib.shelters.models import Shelter
+from tests.conftest import bearer
+from tests.donations.conftest import WEBHOOK_SECRET, event, session_completed, sign
+from tests.inkind.helpers import add_items, receive
+from tests.shelters.helpers import make_shelter
+
+SEED = int(os.environ.get("FAULT_SEED", "20261204"))
+RATE = float(os.environ.get("FAULT_RATE", "0.15"))  # of DynamoDB requests
+REQUESTS = int(os.environ.get("FAULT_REQUESTS", "100"))  # use cases asked for
+TRIES = 10  # a client gives up after this many answers of 5xx
+BEDS, STOCK = 4, 40
+OPENING = {fund: nok * 100 for fund, *_rest, nok in funds_demo.DEMO_FUNDS}
+
+
+@dataclass
+class Call:
+    """One use case a client wants done, and every answer it got."""
+
+    kind: str
+    path: str
+    body: bytes
+    headers: dict[str, str]
+    detail: dict[str, Any]
+    answers: list[tuple[int, dict[str, str], Any]] = field(default_factory=list)
+    resend_after_success: bool = False
+
+    @property
+    def final(self) -> tuple[int, dict[str, str], Any]:
+        return self.answers[-1]
+
+    def done(self) -> bool:
+        successes = [a for a in self.answers if a[0] < 500]
+        return len(successes) >= (2 if self.resend_after_success else 1)
+
+
+def _api(role: str, key: str, body: dict) -> tuple[bytes, dict[str, str]]:
+    return json.dumps(body).encode(), {**bearer(role), "Idempotency-Key": key}
+
+
+def _webhook(n: int, amount_nok: int, fund: str) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(event(f"evt_mix_{n}", "checkout.session.completed",
+                           session_completed(9000 + n, amount_nok, fund))).encode()
+    return raw, {"Content-Type": "application/json", "Stripe-Signature": sign(raw)}
+
+
+def plan(rng: random.Random) -> list[Call]:
+    """What the clients ask for, drawn from the seed."""
+    calls = []
+    for n in range(REQUESTS):
+        kind = rng.choice(["donation", "transfer", "disbursement", "hold",
+                           "distribution"])
+        if kind == "donation":
+            amount, fund = rng.choice([100, 250, 500]), rng.choice(["general",
+                                                                     "christmas"])
+            body, headers = _webhook(n, amount, fund)
+            call = Call(kind, "/webhooks/stripe", body, headers,
+                        {"amount": amount * 100, "fund": fund})
+        elif kind == "transfer":
+            # Restricted money stays restricted: transfers leave `general`.
+            source, target = "general", rng.choice(["christmas", "vocational"])
+            amount = rng.choice([1_000, 5_000, 20_000]) * 100
+            body, headers = _api("finance", f"mix-transfer-{n}", {
+                "from_fund": source, "to_fund": target, "amount": amount,
+                "reason": "rebalance"})
+            call = Call(kind, "/api/funds/transfers", body, headers,
+                        {"from": source, "to": target, "amount": amount})
+        elif kind == "disbursement":
+            amount = rng.choice([100, 300, 800]) * 100
+            body, headers = _api("staff", f"mix-pay-{n}", {
+                "client_code": f"K-2025-{100 + n}", "amount": amount,
+                "purpose": "food", "method": "cash", "fund_id": "emergency-cash"})
+            call = Call(kind, "/api/disbursements", body, headers, {"amount": amount})
+        elif kind == "hold":
+            body, headers = _api("coordinator", f"mix-hold-{n}",
+                                 {"client_code": f"K-2025-{100 + n}"})
+            call = Call(kind, "/api/shelters/sh-mix/holds", body, headers, {})
+        else:
+            quantity = rng.randint(1, 4)
+            body, headers = _api("staff", f"mix-give-{n}", {
+                "item_id": "hygiene-pack", "quantity": quantity,
+                "location": "office", "client_code": f"K-2025-{100 + n}"})
+            call = Call(kind, "/api/inkind/distributions", body, headers,
+                        {"quantity": quantity})
+        call.resend_after_success = rng.random() < 0.2
+        calls.append(call)
+    return calls
+
+
+def run(client, calls: list[Call], rng: random.Random) -> None:
+    """Interleave the clients: each step one client sends (or sends again)."""
+    waiting = list(calls)
+    while waiting:
+        call = rng.choice(waiting)
+        response = client.post(call.path, headers=call.headers, body=call.body)
+        body = json.loads(response.body) if response.body else None
+        call.answers.append((response.status_code, dict(response.headers), body))
+        if call.done() or len(call.answers) >= TRIES:
+            waiting.remove(call)
+
+
+@pytest.fixture
+def world(monkeypatch):
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    donation_settings.cache_clear()
+    checks.forget()
+    funds_demo.load()
+    make_shelter("sh-mix", total=BEDS)
+    add_items()
+    receive("hygiene-pack", STOCK)
+    yield
+    donation_settings.cache_clear()
+    checks.forget()
+
+
+def _committed(calls: list[Call], kind: str) -> list[Call]:
+    return [c for c in calls if c.kind == kind and c.final[0] in (200, 201)]
+
+
+def _audited() -> Counter:
+    return Counter((e.action, e.record_type) for e in AuditEntry.scan())
+
+
+def test_mixed_use_cases_under_dynamodb_faults_keep_every_invariant(
+        client, faults, world):
+    rng = random.Random(SEED)
+    calls = plan(rng)
+    audit_before = _audited()
+    faults.chaos(random.Random(SEED + 1), RATE)
+    run(client, calls, rng)
+    faults.calm()
+    seed = f"FAULT_SEED={SEED}, faults {dict(faults.injected)}"
+
+    answers = [a for c in calls for a in c.answers]
+    print(f"\n{seed}: {len(calls)} use cases, {len(answers)} HTTP requests, "
+          f"{sum(faults.seen.values())} DynamoDB requests, "
+          f"{sum(1 for a in answers if a[0] >= 500)} answers 5xx")
+    print(Counter((c.kind, a[0], (a[2] or {}).get("error", {}).get("code"))
+                  for c in calls for a in c.answers))
+
+    # Every 5xx says when to try again, in the stable JSON shape; every client
+    # got a final answer that is not a 5xx.
+    for status, headers, body in answers:
+        if status >= 500:
+            assert headers.get("Retry-After") == "2", (seed, status, body)
+            assert body["error"]["code"] == "busy", (seed, status, body)
+    unfinished = [(c.kind, c.answers[-1][0]) for c in calls if c.final[0] >= 500]
+    assert not unfinished, seed
+
+    # A request sent again with the same key got the result committed first.
+    for call in calls:
+        results = [a for a in call.answers if a[0] < 500]
+        if call.kind == "donation":
+            assert all(a[0] == 200 for a in results), (seed, call.detail, results)
+            continue
+        ids = {_record_id(call.kind, a[2]) for a in results if a[0] in (200, 201)}
+        assert len(ids) <= 1, (seed, call.kind, results)
+        if len(results) > 1 and results[0][0] in (200, 201):
+            assert all(a[0] in (200, 201) for a in results), (seed, call.kind, results)
+
+    _money_adds_up(calls, seed)
+    _beds_and_stock_add_up(calls, seed)
+    _one_audit_entry_per_change(calls, audit_before, seed)
+
+
+def _record_id(kind: str, body: dict) -> str:
+    return str(body.get({"transfer": "movement_id", "disbursement": "disbursement_id",
+                         "hold": "hold_id", "distribution": "movement_id"}[kind]))
+
+
+def _money_adds_up(calls: list[Call], seed: str) -> None:
+    expected = dict(OPENING)
+    for call in _committed(calls, "donation"):
+        expected[call.detail["fund"]] += call.detail["amount"]
+    for call in _committed(calls, "transfer"):
+        expected[call.detail["from"]] -= call.detail["amount"]
+        expected[call.detail["to"]] += call.detail["amount"]
+    paid = [c for c in _committed(calls, "disbursement")
+            if c.final[2]["status"] == "paid"]
+    expected["emergency-cash"] -= sum(c.detail["amount"] for c in paid)
+    balances = {fund.fund_id: int(fund.balance) for fund in Fund.scan()}
+    assert balances == expected, seed
+    assert [d for d in reconcile() if not d.ok] == [], seed  # ledger == balances
+    transfers = [m for m in Movement.scan() if m.kind == "transfer"]
+    assert len(transfers) == len(_committed(calls, "transfer")), seed
+    donations = [m for m in Movement.scan() if m.kind == "donation"]
+    assert len(donations) == len(_committed(calls, "donation")), seed
+    assert len(list(Disbursement.scan())) == len(_committed(calls, "disbursement"))
+
+
+def _beds_and_stock_add_up(calls: list[Call], seed: str) -> None:
+    holds = Shelter.get("sh-mix").holds.as_dict()
+    placed = {c.final[2]["hold_id"] for c in _committed(calls, "hold")}
+    assert len(holds) <= BEDS, seed
+    assert set(holds) == placed, seed
+    given = sum(c.detail["quantity"] for c in _committed(calls, "distribution"))
+    assert stock.quantity("hygiene-pack", "office") == STOCK - given >= 0, seed
+    movements = [m for m in StockMovement.scan() if m.kind == "distribution"]
+    assert len(movements) == len(_committed(calls, "distribution")), seed
+
+
+def _one_audit_entry_per_change(calls: list[Call], before: Counter,
+                                seed: str) -> None:
+    added = _audited() - before
+    print("audit entries added:", dict(added))
+    committed = Counter(c.kind for kind in ("donation", "transfer", "disbursement",
+                                            "hold", "distribution")
+                        for c in _committed(calls, kind))
+    assert added[("create", "transfer")] == committed["transfer"], seed
+    assert added[("checkout.session.completed", "stripe_event")] == committed[
+        "donation"], seed
+    assert added[("create", "disbursement")] == committed["disbursement"], seed
+    assert added[("create", "hold")] == committed["hold"], seed
+    assert added[("update", "client")] == committed["distribution"], seed
