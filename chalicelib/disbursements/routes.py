@@ -334,7 +334,7 @@ def report_csv(ctx):
     )
 
 
-@page(bp, "/staff/cash-boxes", methods=["GET", "POST"], roles=DECIDERS)
+@page(bp, "/staff/cash-boxes", methods=["GET", "POST"], roles=DECIDERS, form=True)
 def cash_boxes_page(ctx):
     notice = None
     if ctx.method == "POST":
