@@ -81,6 +81,7 @@ def my_page(ctx):
     methods=["POST"],
     roles=(VOLUNTEER,),
     languages=PUBLIC_LANGUAGES,
+    form="/volunteer/me",
 )
 def my_answer(ctx, task_id, answer):
     me = service.volunteer_for_user(ctx.user.user_id)
@@ -102,6 +103,8 @@ def _hours_form(ctx) -> dict:
         minutes = round(float(raw) * 60)
     except ValueError:
         raise ValidationFailed({"hours": N_("Enter hours like 2 or 1.5.")}) from None
+    if not 1 <= minutes <= 24 * 60:
+        raise ValidationFailed({"hours": N_("Enter at most 24 hours, like 2 or 1.5.")})
     return {
         "minutes": minutes,
         "worked_on": form.get("worked_on"),
@@ -126,7 +129,8 @@ def staff_list(ctx):
     )
 
 
-@page(bp, "/staff/volunteers/{volunteer_id}", methods=["GET", "POST"], roles=MANAGERS)
+@page(bp, "/staff/volunteers/{volunteer_id}", methods=["GET", "POST"], roles=MANAGERS,
+      form=True)
 def staff_volunteer(ctx, volunteer_id):
     if ctx.method == "POST":
         _staff_change(ctx, volunteer_id)
@@ -148,6 +152,10 @@ def staff_volunteer(ctx, volunteer_id):
         minutes=hours.hours_total(year, volunteer_id=volunteer_id),
         months=hours.monthly_totals(year, volunteer_id=volunteer_id),
         next_statuses=sorted(rules.NEXT_STATUSES.get(volunteer.status, ())),
+        next_status_options=[
+            (code, ctx.gettext(rules.STATUSES[code]))
+            for code in sorted(rules.NEXT_STATUSES.get(volunteer.status, ()))
+        ],
         is_admin=ADMIN in ctx.user.roles,
     )
 
@@ -202,7 +210,8 @@ def staff_tasks(ctx):
     )
 
 
-@page(bp, "/staff/volunteer-tasks/{task_id}", methods=["GET", "POST"], roles=MANAGERS)
+@page(bp, "/staff/volunteer-tasks/{task_id}", methods=["GET", "POST"], roles=MANAGERS,
+      form=True)
 def staff_task(ctx, task_id):
     if ctx.method == "POST":
         form = ctx.form()
