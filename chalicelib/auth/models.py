@@ -22,12 +22,16 @@ class LocalUser(BaseModel):
 
 
 class RevokedSession(BaseModel):
-    """A session ended by logout; kept until the token would have expired."""
+    """A session ended by logout (key: the token's id), or a user's cut-off
+    (key `user#<sub>`, set when their roles change or they are removed):
+    tokens issued before `not_before` are refused. Kept until the longest
+    token would have expired."""
 
     class Meta(BaseMeta):
         table_name = table_name("revoked-sessions")
 
     session_id = UnicodeAttribute(hash_key=True)
+    not_before = NumberAttribute(null=True)  # epoch seconds (user cut-offs)
     expires = TTLAttribute()
 
 

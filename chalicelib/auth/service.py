@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth import throttle, tokens
@@ -14,6 +14,9 @@ from chalicelib.auth.passwords import hash_password, verify_password
 from chalicelib.auth.roles import ALL_ROLES, User
 from chalicelib.db import put_if_absent
 from chalicelib.errors import N_, Unauthenticated
+
+if TYPE_CHECKING:
+    from chalicelib.uow import UnitOfWork
 
 WRONG_LOGIN = N_("Wrong email or password.")
 ANONYMOUS = Actor("anonymous")
@@ -53,33 +56,54 @@ def _roles_from(claims: dict[str, Any]) -> tuple[str, ...]:
 
 
 def user_from_token(token: str) -> User:
-    """The user of a valid, unrevoked token; Unauthenticated otherwise."""
+    """The user of a valid token that was not logged out and was issued after
+    the user's last role change or removal; Unauthenticated otherwise."""
     claims = tokens.verify(token)
     session_id = str(claims.get("jti") or claims.get("origin_jti") or "")
-    if session_id and _is_revoked(session_id):
+    subject = str(claims["sub"])
+    if _is_ended(session_id, subject, float(claims["iat"])):
         raise Unauthenticated()
     return User(
-        user_id=str(claims["sub"]),
+        user_id=subject,
         email=str(claims.get("email", "")),
         roles=_roles_from(claims),
         session_id=session_id,
     )
 
 
-def _is_revoked(session_id: str) -> bool:
-    try:
-        RevokedSession.get(session_id)
-    except RevokedSession.DoesNotExist:
-        return False
-    return True
+def _cutoff_key(user_id: str) -> str:
+    return f"user#{user_id}"
 
 
-def logout(user: User, hours: int = 24) -> None:
+def _is_ended(session_id: str, user_id: str, issued_at: float) -> bool:
+    """One BatchGetItem per request: the session's logout and the user's
+    cut-off. Cognito's `iat` is whole seconds, so a token issued in the
+    second of a change counts as before it (the user logs in once more)."""
+    keys = [_cutoff_key(user_id)] + ([session_id] if session_id else [])
+    for item in RevokedSession.batch_get(keys):
+        if item.not_before is None or issued_at < float(item.not_before):
+            return True  # a logged-out session, or a token from before the cut-off
+    return False
+
+
+def _until_every_token_expired(now: float) -> datetime:
+    return datetime.fromtimestamp(now + tokens.longest_life_seconds(), UTC)
+
+
+def logout(user: User) -> None:
     """End a session: its token is refused from now on."""
     if user.session_id:
-        expires = datetime.fromtimestamp(time.time() + hours * 3600, UTC)
+        expires = _until_every_token_expired(time.time())
         RevokedSession(user.session_id, expires=expires).save()
     record(user.actor, "logout", "session", "-")
+
+
+def end_sessions(uow: UnitOfWork, user_id: str) -> None:
+    """Add to `uow` the cut-off that refuses every token `user_id` holds now
+    (a role change or a removal), on every Lambda at its next request."""
+    now = time.time()
+    uow.save(RevokedSession(_cutoff_key(user_id), not_before=now,
+                            expires=_until_every_token_expired(now)))
 
 
 def ensure_local_user(email: str, password: str, roles: list[str]) -> None:

@@ -39,6 +39,12 @@ def _verification_key(token: str) -> Any:
     return _jwks_client().get_signing_key_from_jwt(token).key
 
 
+def longest_life_seconds() -> int:
+    """How long any token may stay valid: our sessions, and Cognito's ID
+    tokens (8 hours, infra/base.json), whichever is longer."""
+    return max(get_settings().session_hours, 8) * 3600
+
+
 def issue_local_token(subject: str, email: str, roles: list[str]) -> str:
     """Sign a session token with the local key (local identity provider only)."""
     import jwt
@@ -46,14 +52,15 @@ def issue_local_token(subject: str, email: str, roles: list[str]) -> str:
     settings = get_settings()
     if not settings.is_local:
         raise RuntimeError("local tokens are only issued in the local stage")
-    now = int(time.time())
+    issued = time.time()  # fractional: a cut-off in the same second still holds
+    now = int(issued)
     claims = {
         "sub": subject,
         "email": email,
         "roles": sorted(roles),
         "iss": settings.auth_issuer,
         "aud": settings.auth_audience,
-        "iat": now,
+        "iat": issued,
         "exp": now + settings.session_hours * 3600,
         "jti": secrets.token_urlsafe(16),
     }

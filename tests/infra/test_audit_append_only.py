@@ -81,3 +81,4 @@ def test_the_lambda_role_still_appends_and_reads_the_audit(resources, table):
 
 def test_other_tables_keep_their_deletes(resources):
     assert allowed(role_statements(resources), "dynamodb:DeleteItem", "TableRevokedSessions")
+

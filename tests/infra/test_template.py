@@ -222,3 +222,11 @@ def test_every_function_runs_with_the_one_role_the_table_and_mail_policies_name(
         "ApiHandlerRole"]
     for policy in ("TablesAccessPolicy", "MailPolicy"):
         assert resources[policy]["Properties"]["Roles"] == [{"Ref": "ApiHandlerRole"}]
+
+
+def test_the_lambda_may_manage_users_of_its_own_pool_only(resources):
+    statement, = resources["DirectoryPolicy"]["Properties"]["PolicyDocument"]["Statement"]
+    assert statement["Resource"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+    assert resources["DirectoryPolicy"]["Properties"]["Roles"] == [{"Ref": "ApiHandlerRole"}]
+    assert not {"cognito-idp:AdminDeleteUser", "cognito-idp:AdminCreateUser",
+                "cognito-idp:AdminSetUserPassword"} & set(statement["Action"])

@@ -1,0 +1,44 @@
+"""/staff/users (admins): every user's roles, changed or removed on the page;
+the user's sessions end at once (chalicelib/users/service.py)."""
+
+from __future__ import annotations
+
+from chalice import Blueprint
+
+from chalicelib.auth.roles import ADMIN, ALL_ROLES
+from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
+from chalicelib.users import service
+from chalicelib.web.nav import add_staff_link
+from chalicelib.web.routing import page
+
+bp = Blueprint(__name__)
+add_staff_link("/staff/users", N_("Users and roles"), (ADMIN,), order=93)
+
+
+def _act(ctx) -> str:
+    form, actor = ctx.form(), ctx.user.actor
+    email = form.get("email", "")
+    if form.get("action") == "roles":
+        service.change_roles(actor, email, ctx.form_lists().get("roles", []))
+        return ctx.gettext("The roles of %(email)s were changed; their sessions "
+                           "ended.", email=email)
+    if form.get("action") == "remove":
+        service.remove_user(actor, email)
+        return ctx.gettext("%(email)s was removed; their sessions ended.", email=email)
+    raise ValidationFailed(message=N_("The request could not be processed."))
+
+
+@page(bp, "/staff/users", methods=["GET", "POST"], roles=(ADMIN,))
+def users_page(ctx):
+    notice, error, status = None, None, 200
+    if ctx.method == "POST":
+        try:
+            notice = _act(ctx)
+        except (ValidationFailed, Conflict, NotFound) as failure:
+            fields = getattr(failure, "fields", {})
+            error = ctx.gettext(next(iter(fields.values()), failure.message),
+                                **failure.params)
+            status = failure.status
+    return ctx.render("users/list.html", status=status, accounts=service.accounts(),
+                      all_roles=ALL_ROLES, notice=notice, error=error,
+                      me=ctx.user.user_id)
