@@ -226,7 +226,8 @@ def test_every_function_runs_with_the_one_role_the_table_and_mail_policies_name(
 
 def test_the_lambda_may_manage_users_of_its_own_pool_only(resources):
     statement, = resources["DirectoryPolicy"]["Properties"]["PolicyDocument"]["Statement"]
-    assert statement["Resource"] == {"Fn::GetAtt": ["UserPool", "Arn"]}
+    assert statement["Resource"] == {"Fn::Sub": "arn:${AWS::Partition}:cognito-idp:"
+                                     "${AWS::Region}:${AWS::AccountId}:userpool/${UserPool}"}
     assert resources["DirectoryPolicy"]["Properties"]["Roles"] == [{"Ref": "ApiHandlerRole"}]
     assert not {"cognito-idp:AdminDeleteUser", "cognito-idp:AdminCreateUser",
                 "cognito-idp:AdminSetUserPassword"} & set(statement["Action"])
