@@ -25,8 +25,7 @@ import hashlib
 import json
 import re
 import secrets
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.errors import N_, Conflict, DomainError
 
@@ -78,8 +77,7 @@ def fingerprint(data: Any) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class Idempotent:
+class Idempotent(NamedTuple):
     """One request's key (None: no key given), scoped to its user and use case."""
 
     scope: str

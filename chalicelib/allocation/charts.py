@@ -4,7 +4,7 @@ their bar, the drawing scales with the viewBox)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 WIDTH = 320  # viewBox units; the <svg> is 100 % wide
 ROW = 40  # label line plus bar
@@ -12,8 +12,7 @@ BAR = 14
 VALUE_SPACE = 112  # room right of the longest bar for its value
 
 
-@dataclass(frozen=True)
-class Bar:
+class Bar(NamedTuple):
     label: str
     value: int
     text: str  # the value as shown (formatted money, a count)
@@ -23,8 +22,7 @@ class Bar:
     fill: str
 
 
-@dataclass(frozen=True)
-class Chart:
+class Chart(NamedTuple):
     title: str
     bars: list[Bar]
     height: int

@@ -7,9 +7,8 @@ needs) are read whole: they grow with the organisation, not with the years."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.disbursements.models import DisbursementTotal
 from chalicelib.donations.models import Campaign
@@ -23,8 +22,7 @@ def this_month(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y-%m")
 
 
-@dataclass(frozen=True)
-class FundRow:
+class FundRow(NamedTuple):
     fund: Fund
     income: int  # øre this month
     spending: int  # øre this month

@@ -9,13 +9,12 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.audit.models import AuditEntry
 
 
-@dataclass(frozen=True)
-class Actor:
+class Actor(NamedTuple):
     """Who acts: a user id (never a password or token) and their roles."""
 
     user_id: str

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from chalicelib.audit.service import Actor
 
@@ -17,8 +17,7 @@ STAFF_ROLES = (STAFF, FINANCE, COORDINATOR, ADMIN)
 ANY_USER = ALL_ROLES
 
 
-@dataclass(frozen=True)
-class User:
+class User(NamedTuple):
     user_id: str
     email: str
     roles: tuple[str, ...]

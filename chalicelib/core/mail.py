@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import logging
 import secrets
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.config import env_int, env_str, get_settings
 
@@ -30,8 +29,7 @@ FIRST_PAUSE = timedelta(minutes=15)
 LONGEST_PAUSE = timedelta(hours=6)
 
 
-@dataclass(frozen=True)
-class MailSettings:
+class MailSettings(NamedTuple):
     transport: str  # outbox | ses
     max_attempts: int
 
@@ -123,8 +121,7 @@ def _give_up(message: Any, now: datetime) -> None:
     emit("MailFailed", 1)
 
 
-@dataclass(frozen=True)
-class RetryResult:
+class RetryResult(NamedTuple):
     sent: int
     retried_later: int
     failed: int

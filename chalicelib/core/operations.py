@@ -2,8 +2,7 @@
 was given up, and legal holds on client codes (which stop retention)."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.errors import N_
 
@@ -16,8 +15,7 @@ JOBS = (
 )
 
 
-@dataclass(frozen=True)
-class JobStatus:
+class JobStatus(NamedTuple):
     job: str
     label: str
     outcome: Any  # core.jobs.JobOutcome or None
@@ -35,8 +33,7 @@ def masked(address: str) -> str:
     return f"{local[:1]}***@{domain}" if domain else "***"
 
 
-@dataclass(frozen=True)
-class FailedMail:
+class FailedMail(NamedTuple):
     message_id: str
     to: str  # masked
     subject: str

@@ -6,11 +6,10 @@ provider, the thank-you list (in-kind area) asks them all.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True)
-class ThankedGiver:
+class ThankedGiver(NamedTuple):
     name: str  # the name the giver agreed to be thanked by
     amount: int  # øre given in the year
     channel: str  # stripe, bank, vipps

@@ -3,8 +3,8 @@ staff see who is being bridged with emergency money until then."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.disbursements.models import Bridging
@@ -12,8 +12,7 @@ from chalicelib.disbursements.service import check_client_code, client_total_30_
 from chalicelib.errors import N_, ValidationFailed
 
 
-@dataclass(frozen=True)
-class Bridged:
+class Bridged(NamedTuple):
     client_code: str
     expected_payout: str
     days_left: int

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
+from typing import NamedTuple
 
 from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
@@ -67,8 +67,7 @@ class DisbursementNotFound(NotFound):
     message = N_("There is no such disbursement.")
 
 
-@dataclass(frozen=True)
-class Request:
+class Request(NamedTuple):
     client_code: str
     amount: int
     purpose: str
@@ -80,7 +79,7 @@ class Request:
 
     @property
     def fingerprint(self) -> str:
-        data = json.dumps(asdict(self), sort_keys=True)
+        data = json.dumps(self._asdict(), sort_keys=True)
         return hashlib.sha256(data.encode()).hexdigest()
 
 
@@ -144,7 +143,7 @@ def _check_fund(req: Request) -> Request:
         raise ValidationFailed({"fund_id": N_("Choose an open fund.")})
     if not fund_pays(fund.restricted, fund.purposes, req.purpose):
         raise PurposeNotCovered(fund=fund.name("en"), purpose=req.purpose)
-    return Request(**{**asdict(req), "fund_id": fund_id})
+    return req._replace(fund_id=fund_id)
 
 
 def client_total_30_days(client_code: str, now: datetime | None = None) -> int:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from pynamodb.exceptions import UpdateError
 
@@ -20,8 +20,7 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 LANGS = ("nb", "en", "es")
 
 
-@dataclass(frozen=True)
-class CampaignInput:
+class CampaignInput(NamedTuple):
     campaign_id: str
     names: dict[str, str]
     fund_id: str

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
@@ -36,8 +35,7 @@ class Retry(Exception):
     """Someone else changed the donation since we read it: read it again."""
 
 
-@dataclass(frozen=True)
-class Payment:
+class Payment(NamedTuple):
     key: str  # donation id: "pi_..." or "in_..." (Stripe), the reference (Vipps)
     amount: int
     currency: str

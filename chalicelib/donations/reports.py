@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.core.thanks import ThankedGiver
 from chalicelib.donations.models import Donation, DonationTotal, WebhookAttention
@@ -17,8 +17,7 @@ from chalicelib.errors import N_, ValidationFailed
 MAX_MONTHS = 24
 
 
-@dataclass(frozen=True)
-class DonationFilter:
+class DonationFilter(NamedTuple):
     date_from: date
     date_to: date
     fund_id: str = ""

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from chalicelib.donations.models import Campaign
 from chalicelib.donations.settings import donation_settings
@@ -37,8 +37,7 @@ class PaymentsNotConfigured(DomainError):
     message = N_("Online payment is not configured yet. Please try again later.")
 
 
-@dataclass(frozen=True)
-class DonationRequest:
+class DonationRequest(NamedTuple):
     """What a donor chose on the form, checked."""
 
     amount: int  # øre, whole NOK

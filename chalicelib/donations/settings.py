@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from chalicelib.config import ConfigError, env_bool, env_int, env_str, get_settings
 
 LOCAL_WEBHOOK_SECRET = "whsec_local_test_mode"  # noqa: S105 - local stage only
 
 
-@dataclass(frozen=True)
-class DonationSettings:
+class DonationSettings(NamedTuple):
     stripe_secret_key: str  # local stages; prod reads core.secrets (SECRETS_PATH)
     stripe_webhook_secret: str
     secrets_in_store: bool  # SECRETS_PATH is set: Stripe's keys are in the store

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.audit.service import Actor
 from chalicelib.errors import N_, Conflict, NotFound
@@ -33,8 +33,7 @@ class UnknownFund(NotFound):
     message = N_("There is no fund %(fund)s.")
 
 
-@dataclass(frozen=True)
-class Posting:
+class Posting(NamedTuple):
     fund_id: str
     amount: int  # øre; negative takes money out
 
@@ -156,8 +155,7 @@ def version_is(version: int | None) -> Any:
     return Fund.version == version if version else Fund.version.does_not_exist()
 
 
-@dataclass(frozen=True)
-class _Line:
+class _Line(NamedTuple):
     movement_id: str
     kind: str
     now: datetime

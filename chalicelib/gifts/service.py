@@ -9,8 +9,8 @@ import json
 import re
 import secrets
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import NamedTuple
 
 from chalicelib.audit.service import Actor, record
 from chalicelib.core.thanks import ThankedGiver
@@ -40,8 +40,7 @@ class ImportNotFound(NotFound):
     message = N_("There is no such import preview.")
 
 
-@dataclass(frozen=True)
-class GiftInput:
+class GiftInput(NamedTuple):
     fund_id: str
     channel: str
     reference: str

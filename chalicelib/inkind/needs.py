@@ -4,9 +4,8 @@ aggregates the public sees (never a client, a shelter or a region)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 
@@ -95,8 +94,7 @@ def close_need(need_id: str) -> None:
     get_need(need_id).update(actions=[Need.status.set("closed")])
 
 
-@dataclass(frozen=True)
-class PledgeInput:
+class PledgeInput(NamedTuple):
     giver: str
     contact: str
     quantity: object

@@ -4,9 +4,8 @@ to a client code or a shelter, transfer, write-off and assembly of kits."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib import privacy
 from chalicelib.audit.service import Actor
@@ -30,8 +29,7 @@ SHELTER_ID = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 MAX_TEXT = 200
 
 
-@dataclass(frozen=True)
-class ReceiptLine:
+class ReceiptLine(NamedTuple):
     item_id: str
     quantity: object  # checked by quantity_of
     value: int | None = None  # estimated øre for the whole line; None: catalogue

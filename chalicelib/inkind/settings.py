@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from chalicelib.config import env_int
 
 
-@dataclass(frozen=True)
-class InkindSettings:
+class InkindSettings(NamedTuple):
     pledges_per_window: int  # public pledges per client address ...
     pledge_window_seconds: int  # ... in this window
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.audit.service import Actor, entry_write
 from chalicelib.errors import N_, Conflict, DomainError
@@ -26,8 +26,7 @@ class InsufficientStock(Conflict):
     message = N_("There are only %(available)s of %(item)s at %(location)s.")
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     item_id: str
     location: str
     delta: int  # units; negative takes out

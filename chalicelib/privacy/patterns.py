@@ -8,10 +8,39 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from datetime import date
+from typing import Any
 
 from chalicelib.clients import mentions_client_code
 from chalicelib.privacy import words
+
+
+class _Pattern:
+    """A regular expression compiled on its first use: compiling the guard's
+    dozen patterns at import cost every cold page a few milliseconds, and
+    most pages never check any text."""
+
+    __slots__ = ("_source", "_flags", "_compiled")
+
+    def __init__(self, source: str, flags: int = 0) -> None:
+        self._source, self._flags = source, flags
+        self._compiled: re.Pattern[str] | None = None
+
+    def _pattern(self) -> re.Pattern[str]:
+        if self._compiled is None:
+            self._compiled = re.compile(self._source, self._flags)
+        return self._compiled
+
+    def search(self, text: str) -> re.Match[str] | None:
+        return self._pattern().search(text)
+
+    def findall(self, text: str) -> list[Any]:
+        return self._pattern().findall(text)
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        return self._pattern().finditer(text)
+
 
 _DASHES = dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2212\ufe63"), "-")
 
@@ -30,7 +59,7 @@ def plain(text: str) -> str:
 
 
 # --- national identity and D-numbers -------------------------------------
-_DIGIT_RUN = re.compile(r"\d+(?:[ .\-/]\d+)*")
+_DIGIT_RUN = _Pattern(r"\d+(?:[ .\-/]\d+)*")
 _W1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
 _W2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
 
@@ -69,13 +98,13 @@ def has_national_id(text: str) -> bool:
 
 
 # --- passports and other ID documents ------------------------------------
-_DOCUMENT_WORD = re.compile(
+_DOCUMENT_WORD = _Pattern(
     r"(?i:\b(?:pass(?:nr|nummer|port)?|passeport|pasaporte|id[- ]?(?:kort|card|nr)"
     r"|identity card|dni|nie|oppholdskort|residence card|d-nr|dnr|fnr|personnr)"
     r"\b\.?:?)\s*(?:nr\.?|n\.? ?o\.?|number|n[úu]mero)?\s*:?\s*"
     r"(?=[A-Z0-9\-]{5,})(?=[A-Z\-]*\d)", re.IGNORECASE)
 # One to three capitals and seven or more digits: "FH1234567", "C12345678".
-_DOCUMENT_NUMBER = re.compile(r"(?<![\w\-])[A-Z]{1,3} ?\d{7,9}(?![\w\-])")
+_DOCUMENT_NUMBER = _Pattern(r"(?<![\w\-])[A-Z]{1,3} ?\d{7,9}(?![\w\-])")
 
 
 def has_document_number(text: str) -> bool:
@@ -83,11 +112,11 @@ def has_document_number(text: str) -> bool:
 
 
 # --- phone numbers ----------------------------------------------------------
-_INTERNATIONAL = re.compile(r"(?:\+|(?<!\d)00)\d{1,3}(?:[ \-]?\(?\d\)?){6,12}(?!\d)")
-_NORWEGIAN = re.compile(
+_INTERNATIONAL = _Pattern(r"(?:\+|(?<!\d)00)\d{1,3}(?:[ \-]?\(?\d\)?){6,12}(?!\d)")
+_NORWEGIAN = _Pattern(
     r"(?<![\d\-.,/])(?<!\d )[2-9]\d(?: ?\d){6}(?!\d| \d|[.,\-]\d)"
     r"(?! ?(?:kr|nok|,-)\b)", re.IGNORECASE)
-_PHONE_WORD = re.compile(
+_PHONE_WORD = _Pattern(
     r"\b(?:tlf|tel|telefon|telefonnummer|mobil|mob|mobilnr|phone|cell|whatsapp"
     r"|tel[ée]fono|m[óo]vil|celular|signal|viber)\b\.?:?\s*\+?\d(?:[ \-]?\d){4,}",
     re.IGNORECASE)
@@ -98,7 +127,7 @@ def has_phone(text: str) -> bool:
 
 
 # --- email addresses --------------------------------------------------------
-_EMAIL = re.compile(
+_EMAIL = _Pattern(
     r"[\w.+\-]+ ?(?:@|\(at\)|\[at\]|\{at\}) ?[\w\-]+"
     r"(?: ?(?:\.|\(dot\)|\[dot\]|\{dot\}) ?[\w\-]+)*"
     r" ?(?:\.|\(dot\)|\[dot\]|\{dot\}) ?[a-z]{2,}\b", re.IGNORECASE)
@@ -114,12 +143,12 @@ _MONTHS = ("jan|januar|january|enero|feb|februar|february|febrero|mar|mars|march
            "julio|aug|august|agosto|sep|sept|september|septiembre|okt|oct|oktober|"
            "october|octubre|nov|november|noviembre|des|dec|desember|december|"
            "diciembre")
-_NUMERIC_DATE = re.compile(
+_NUMERIC_DATE = _Pattern(
     r"(?<![\d.])(\d{1,2}) ?[./\-] ?(\d{1,2}) ?[./\-] ?(\d{4}|\d{2})(?![\d])")
-_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
-_WORD_DATE = re.compile(rf"(?<!\d)(\d{{1,2}})\.? (?:de )?(?:{_MONTHS})\.?,? "
+_ISO_DATE = _Pattern(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_WORD_DATE = _Pattern(rf"(?<!\d)(\d{{1,2}})\.? (?:de )?(?:{_MONTHS})\.?,? "
                         r"(?:de )?(\d{4})(?!\d)", re.IGNORECASE)
-_BIRTH_WORD = re.compile(
+_BIRTH_WORD = _Pattern(
     r"(?:\bf\. ?|\bf (?=\d)|\b(?:født|fodt|fødd|fødselsdato|fødselsår|f\.dato|fdato"
     r"|dob|d\.o\.b\.?|born|birth|date of birth|birthday|nacid[oa]|nac\.|fecha de "
     r"nacimiento|cumpleaños|bursdag)\b:? ?(?:den |on |el |i |in |en )?)"
@@ -152,8 +181,8 @@ def has_birth_date(text: str) -> bool:
 
 # --- personal names ---------------------------------------------------------
 _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
-_PAIR = re.compile(rf"\b({_NAME}) ({_NAME})\b")
-_TRIGGER = re.compile(
+_PAIR = _Pattern(rf"\b({_NAME}) ({_NAME})\b")
+_TRIGGER = _Pattern(
     r"\b(?i:til|for|navn|name|named|nombre|llamad[ao]|para|heter|kalt|called|"
     r"klient|klienten|client|bruker|brukeren|mottaker|mottakeren|recipient|"
     r"pasient|pasienten|patient|beboer|beboeren|hos|fru|herr|mr|mrs|ms|miss|sr|"

@@ -4,8 +4,8 @@ shelter fits a search, and how a stay splits into bed-nights per month."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from chalicelib.errors import N_
 
@@ -29,8 +29,7 @@ def active_holds(holds: Mapping[str, int | float], now: datetime) -> dict[str, i
             if expiry > cutoff}
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(NamedTuple):
     total: int
     occupied: int
     held: int
@@ -50,8 +49,7 @@ def is_stale(confirmed_at: datetime | None, now: datetime) -> bool:
     return confirmed_at is None or now - confirmed_at > STALE_AFTER
 
 
-@dataclass(frozen=True)
-class Need:
+class Need(NamedTuple):
     """What a search asks for; None means "does not matter"."""
 
     region: str | None = None
@@ -62,8 +60,7 @@ class Need:
     asylum: bool = False
 
 
-@dataclass(frozen=True)
-class Criteria:
+class Criteria(NamedTuple):
     region: str
     accepts: frozenset[str]  # subset of GENDERS
     children_max: int

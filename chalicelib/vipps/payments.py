@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from pynamodb.exceptions import PutError
 
@@ -56,8 +55,7 @@ class VippsUnavailable(DomainError):
                  "charged. You can try again in a moment or give by card.")
 
 
-@dataclass(frozen=True)
-class Started:
+class Started(NamedTuple):
     reference: str
     url: str
 

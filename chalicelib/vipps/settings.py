@@ -8,8 +8,8 @@ variables; with none set, the local Vipps test flow stands in for Vipps."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from chalicelib.config import env_bool, env_str, get_settings
 
@@ -27,8 +27,7 @@ SECRET_VARIABLES = {
 }
 
 
-@dataclass(frozen=True)
-class VippsSettings:
+class VippsSettings(NamedTuple):
     api_base: str  # https://apitest.vipps.no, https://api.vipps.no, or a test server
     local_values: dict[str, str]  # secret name -> value, local stages only
     secrets_in_store: bool

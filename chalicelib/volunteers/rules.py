@@ -3,8 +3,8 @@ time slots and who is eligible for a task."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 
 from chalicelib.errors import N_
 
@@ -124,8 +124,7 @@ def match_keys(languages: dict[str, str], skills: set[str]) -> set[str]:
     return {match_key(lang, skill) for lang in langs for skill in [*skills, None]}
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     volunteer_id: str
     name: str
     status: str
@@ -135,8 +134,7 @@ class Candidate:
     cleared_until: str | None
 
 
-@dataclass(frozen=True)
-class TaskNeeds:
+class TaskNeeds(NamedTuple):
     language: str | None
     skill: str | None
     client_facing: bool

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from chalicelib.config import env_int, env_str, get_settings
 
 
-@dataclass(frozen=True)
-class VolunteerSettings:
+class VolunteerSettings(NamedTuple):
     signup_limit: int  # sign-ups per client address and window
     signup_window_seconds: int
     clearance_warning_days: int

@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.volunteers import rules
@@ -14,8 +13,7 @@ PHONE = re.compile(r"^\+?[0-9 ()-]{5,20}$")
 HONEYPOT = "website"  # hidden from people; bots fill it in
 
 
-@dataclass(frozen=True)
-class SignUp:
+class SignUp(NamedTuple):
     name: str
     email: str
     phone: str

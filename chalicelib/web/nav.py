@@ -9,15 +9,14 @@ it current), which the staff home reads instead of importing every area.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import NamedTuple
 
 from chalicelib.auth.roles import User
 
 
-@dataclass(frozen=True)
-class StaffLink:
+class StaffLink(NamedTuple):
     href: str
     label: str  # a message id, translated in the template
     roles: tuple[str, ...]

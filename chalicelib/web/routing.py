@@ -17,8 +17,7 @@ import logging
 import string
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from chalice import Blueprint, Response
@@ -261,8 +260,7 @@ def _handle(ctx: RequestContext, route: Route, kwargs: dict[str, Any]) -> Respon
     return response
 
 
-@dataclass(frozen=True)
-class Route:
+class Route(NamedTuple):
     kind: str
     view: View
     roles: tuple[str, ...] | None

@@ -16,8 +16,7 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import urlencode
 
 EXECUTE_API_HOST = re.compile(
@@ -25,8 +24,7 @@ EXECUTE_API_HOST = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class Site:
+class Site(NamedTuple):
     base_path: str  # "" or "/<stage>"
     host: str
 
