@@ -117,13 +117,22 @@ def from_api(ctx: Any, scope: str, data: Any,
 def from_form(ctx: Any, form: dict[str, str], scope: str, data: Any = None,
               field: str = FORM_FIELD) -> Idempotent:
     """The form's one-time nonce (required: FormExpired without it). `data`
-    is what the form asks for; by default every field but the CSRF token and
-    the nonce."""
+    is what the form asks for; by default its business fields: not the CSRF
+    token, the nonce, the page's own `_`-fields (`_form`) or empty ones, so
+    the same form sent again from another page or language is the same
+    request."""
     if not form.get(field):
         raise FormExpired()
     if data is None:
-        data = {k: v for k, v in form.items() if k not in ("csrf_token", field)}
+        data = business_fields(form, field)
     return make(scope, _user_id(ctx), form[field], data)
+
+
+def business_fields(form: dict[str, str], nonce_field: str = FORM_FIELD
+                    ) -> dict[str, str]:
+    """What a form asks for: an empty field means the same as a missing one."""
+    return {k: v for k, v in form.items()
+            if v and k not in ("csrf_token", nonce_field) and not k.startswith("_")}
 
 
 def _user_id(ctx: Any) -> str:

@@ -160,7 +160,8 @@ def pledge_action(ctx, pledge_id):
         return ctx.redirect("/staff/inkind/pledges?done=cancel")
     with _field_errors():
         idem = idempotency.from_form(
-            ctx, form, "inkind.receipt", {"pledge_id": pledge_id, **form},
+            ctx, form, "inkind.receipt",
+            {"pledge_id": pledge_id, **idempotency.business_fields(form, "request_id")},
             field="request_id")
         once(idem, "r-", lambda mid, digest: needs.receive_pledge(
             mid,

@@ -249,3 +249,25 @@ def test_a_double_submitted_shelter_registration_form_registers_one_shelter(
     assert [a.status_code for a in answers] == [303, 303]
     assert answers[0].headers["Location"] == answers[1].headers["Location"]
     assert len(list(Shelter.scan())) == 1
+
+
+def test_a_give_out_form_sent_again_from_another_page_is_answered_not_refused(
+    client, session_as
+):
+    add_items()
+    receive("hygiene-pack", 10)
+    staff = session_as("staff")
+    form = {"action": "distribute", "item_id": "hygiene-pack", "quantity": "2",
+            "location": "office", "client_code": "K-2025-031",
+            "request_id": "give-nonce-1"}
+    sent = [client.post(url, headers=staff.form(fields)[0], body=staff.form(fields)[1])
+            for url, fields in [
+                ("/staff/inkind/movements", {**form, "_form": "d"}),
+                ("/staff/inkind/movements?lang=en", {**form, "shelter_id": ""}),
+                ("/staff/inkind/movements?lang=es", {**form, "_form": "give"})]]
+    assert [r.status_code for r in sent] == [303, 303, 303]
+    assert stock.quantity("hygiene-pack", "office") == 8
+    other = client.post("/staff/inkind/movements", headers=staff.form(form)[0],
+                        body=staff.form({**form, "quantity": "3"})[1])
+    assert other.status_code == 409
+    assert stock.quantity("hygiene-pack", "office") == 8
