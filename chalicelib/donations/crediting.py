@@ -10,12 +10,9 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
-from pynamodb.exceptions import TransactWriteError
 from pynamodb.expressions.update import Action
-from pynamodb.transactions import TransactWrite
 
 from chalicelib.audit.service import SYSTEM, Actor, entry_write
-from chalicelib.db import is_condition_failure, transaction
 from chalicelib.donations.models import (
     Campaign,
     Donation,
@@ -23,9 +20,11 @@ from chalicelib.donations.models import (
     StripeEvent,
     WebhookAttention,
 )
+from chalicelib.errors import Conflict
 from chalicelib.funds.service import Posting, post_movement
+from chalicelib.uow import Audit, UnitOfWork
 
-Write = Callable[[TransactWrite], None]
+Write = Callable[[Any], None]  # called with the UnitOfWork
 EVENT_DAYS = 90
 WEBHOOK = Actor("stripe-webhook", ("system",))
 VIPPS_WEBHOOK = Actor("vipps-webhook", ("system",))
@@ -61,23 +60,25 @@ def event_record(event: dict[str, Any]) -> Write:
     audit = entry_write(VIPPS_WEBHOOK if vipps else WEBHOOK, str(event["type"]),
                         "vipps_event" if vipps else "stripe_event", str(event["id"]))
 
-    def write(tx: TransactWrite) -> None:
+    def write(tx: Any) -> None:
         tx.save(item, condition=StripeEvent.event_id.does_not_exist())
         audit(tx)  # the change is audit-logged in the same transaction
 
     return write
 
 
-def transact(writes: list[Write]) -> None:
-    """Writes that move no money, in one transaction; Retry on a lost race."""
+def transact(writes: list[Write], audit: Audit = ("update", "donation", "-"),
+             actor: Actor = WEBHOOK) -> None:
+    """Writes that move no money, in one unit of work (conflicts, throttling
+    and lost answers tried again within the budget, Busy past it; `audit`
+    when no write carries its own entry); Retry on a lost race."""
+    uow = UnitOfWork(actor, audit)
+    for write in writes:
+        write(uow)
     try:
-        with transaction() as tx:
-            for write in writes:
-                write(tx)
-    except TransactWriteError as error:
-        if is_condition_failure(error):
-            raise Retry() from None
-        raise
+        uow.commit()
+    except Conflict:  # a write's condition failed: someone changed what we read
+        raise Retry() from None
 
 
 

@@ -26,6 +26,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.db import is_condition_failure
 from chalicelib.donations.crediting import (
+    VIPPS_WEBHOOK,
     Payment,
     Retry,
     credit,
@@ -155,12 +156,13 @@ def credit_captured(event: dict[str, Any], donation: Donation, amount: int) -> N
 
 def mark_ended(donation: Donation, state: str, extra: list | None = None) -> None:
     """A payment that will not be paid (aborted, expired, cancelled)."""
+    audit = (state, "donation", str(donation.donation_id))
     if donation.credited or donation.status == state:
         if extra:
-            transact(list(extra))
+            transact(list(extra), audit, VIPPS_WEBHOOK)
         return
     donation.status = state
-    transact([versioned_save(donation), *(extra or [])])
+    transact([versioned_save(donation), *(extra or [])], audit, VIPPS_WEBHOOK)
 
 
 def _value(amount: Any) -> int:

@@ -116,3 +116,27 @@ def test_a_read_that_stays_throttled_answers_503_busy_not_a_500(client, faults):
     assert json.loads(response.body)["error"]["code"] == "busy"
     assert (balance("general"), balance("winter")) == (50_000, 0)
     assert _transfer(client).status_code == 201
+
+
+def test_a_stripe_event_meeting_a_transaction_conflict_is_tried_again_and_recorded(
+        client, faults, monkeypatch):
+    from chalicelib.donations.models import StripeEvent
+    from chalicelib.donations.settings import donation_settings
+    from tests.donations.conftest import (
+        WEBHOOK_SECRET,
+        deliver,
+        event,
+        session_completed,
+    )
+
+    monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
+    donation_settings.cache_clear()
+    _funds()
+    expired = event("evt_expired_1", "checkout.session.expired",
+                    session_completed(1, 100, paid=False))
+    faults.fail("TransactWriteItems", "TransactionConflict", times=2)
+    response = deliver(client, expired)
+    donation_settings.cache_clear()
+    assert response.status_code == 200
+    assert StripeEvent.get("evt_expired_1").event_type == "checkout.session.expired"
+    assert _audited("stripe_event") == 1
