@@ -15,6 +15,7 @@ from chalicelib.errors import N_, DomainError, ValidationFailed
 from chalicelib.funds.purposes import PURPOSES
 from chalicelib.funds.service import list_funds
 from chalicelib.money import parse_nok
+from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 
@@ -235,13 +236,15 @@ def decide_page(ctx, disbursement_id):
     )
 
 
-@page(bp, "/staff/clients", roles=PAYERS)
+@page(bp, "/staff/clients", roles=PAYERS, form="/staff/disbursements")
 def client_lookup_page(ctx):
-    code = service.check_client_code(ctx.query.get("code", ""))
+    with field_names(client_code="code"):
+        code = service.check_client_code(ctx.query.get("code", ""))
     return ctx.redirect(f"/staff/clients/{code}")
 
 
-@page(bp, "/staff/clients/{client_code}", methods=["GET", "POST"], roles=PAYERS)
+@page(bp, "/staff/clients/{client_code}", methods=["GET", "POST"], roles=PAYERS,
+      form=True)
 def client_page(ctx, client_code):
     if ctx.method == "POST":
         bridging.set_payout_date(

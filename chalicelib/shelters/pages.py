@@ -13,6 +13,7 @@ from chalicelib.auth.roles import STAFF_ROLES
 from chalicelib.errors import DomainError, ValidationFailed
 from chalicelib.shelters import registry, rules, search, service
 from chalicelib.shelters.blueprint import BOARD, COORD, bp
+from chalicelib.web.forms import field_names
 from chalicelib.web.routing import page
 
 NOTICES = {"hold": "hold", "checkin": "checkin", "release": "release",
@@ -163,10 +164,11 @@ def edit_shelter(ctx, shelter_id):
     return _edit(ctx, shelter_id)
 
 
-@page(bp, "/staff/shelters/clients", roles=COORD)
+@page(bp, "/staff/shelters/clients", roles=COORD, form=True)
 def client_history(ctx):
     code = ctx.query.get("code", "").strip()
-    stays = service.client_history(code, ctx.user.actor) if code else None
+    with field_names(client_code="code"):
+        stays = service.client_history(code, ctx.user.actor) if code else None
     names = {s.shelter_id: s.name for s in registry.list_shelters()} if stays else {}
     return ctx.render("shelters/client.html", code=code.upper(), stays=stays,
                       names=names)

@@ -90,6 +90,10 @@ class RequestContext:
 
     @property
     def query(self) -> dict[str, str]:
+        """Empty while a failed search form's page is drawn again: its query
+        was the form, which the page shows filled in instead."""
+        if self.replaying and str(self.request.method).upper() == "GET":
+            return {}
         return dict(self.request.query_params or {})
 
     @property

@@ -14,6 +14,8 @@ import base64
 import hashlib
 import hmac
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -61,6 +63,17 @@ def failure_for(error: DomainError, values: dict[str, list[str]],
 def _shown(values: dict[str, list[str]]) -> dict[str, list[str]]:
     return {k: v for k, v in values.items()
             if not any(secret in k for secret in SECRET_FIELDS)}
+
+
+@contextmanager
+def field_names(**names: str) -> Iterator[None]:
+    """A service's field names as this form calls them:
+    `with field_names(client_code="code"): ...`."""
+    try:
+        yield
+    except ValidationFailed as error:
+        error.fields = {names.get(k, k): v for k, v in error.fields.items()}
+        raise
 
 
 class FormView:

@@ -174,8 +174,9 @@ def _form_again(
     ctx: RequestContext, route: Route, error: DomainError, kwargs: dict[str, Any]
 ) -> Response | None:
     """The form's page again, what was typed in its fields, the bad ones
-    marked; None when this route has no form page to show."""
-    if ctx.kind != "page" or ctx.method != "POST" or isinstance(error, NOT_FORM_ERRORS):
+    marked; None when this route has no form page to show. A GET form (a
+    search) is drawn from its query, the page then drawn without it."""
+    if ctx.kind != "page" or isinstance(error, NOT_FORM_ERRORS):
         return None
     template = _form_route(route)
     if template is None:
@@ -183,7 +184,9 @@ def _form_again(
     target = ROUTE_TABLE[(template, "GET")]
     names = {name for _, name, _, _ in string.Formatter().parse(template) if name}
     try:
-        ctx.failure = forms.failure_for(error, ctx.form_lists(), ctx.gettext)
+        sent = (ctx.form_lists() if ctx.method != "GET"
+                else {k: [v] for k, v in ctx.query.items() if k != "lang"})
+        ctx.failure = forms.failure_for(error, sent, ctx.gettext)
         ctx.replaying = True
         _authorise(ctx, target.roles)
         return target.view(ctx, **{k: v for k, v in kwargs.items() if k in names})
