@@ -11,7 +11,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
+from pynamodb.exceptions import PutError
+
 from chalicelib.audit.models import AuditEntry
+from chalicelib.db import is_condition_failure
 
 
 class Actor(NamedTuple):
@@ -51,8 +54,14 @@ def _entry(actor: Actor, action: str, record_type: str, record_id: str) -> Audit
 
 def record(actor: Actor, action: str, record_type: str, record_id: str) -> None:
     """Append one audit entry, e.g. `record(actor, "read", "client", "K-2025-031")`."""
-    _entry(actor, action, record_type, record_id).save(
-        condition=AuditEntry.entry_id.does_not_exist())
+    try:
+        _entry(actor, action, record_type, record_id).save(
+            condition=AuditEntry.entry_id.does_not_exist())
+    except PutError as error:
+        # The id is new (time + random): only our own first attempt, whose
+        # answer was lost and which botocore sent again, can have written it.
+        if not is_condition_failure(error):
+            raise
 
 
 def record_many(actor: Actor, action: str, record_type: str,

@@ -140,3 +140,13 @@ def test_a_stripe_event_meeting_a_transaction_conflict_is_tried_again_and_record
     assert response.status_code == 200
     assert StripeEvent.get("evt_expired_1").event_type == "checkout.session.expired"
     assert _audited("stripe_event") == 1
+
+
+def test_a_read_audit_entry_whose_answer_is_lost_is_written_once_and_the_page_shown(
+        client, faults):
+    faults.fail("PutItem", "drop_after_commit")
+    response = client.get("/api/clients/K-2025-031/disbursements",
+                          headers=bearer("staff"))
+    assert response.status_code == 200
+    reads = [e for e in AuditEntry.scan() if e.action == "read"]
+    assert [(e.record_type, e.record_id) for e in reads] == [("client", "K-2025-031")]
