@@ -27,10 +27,12 @@ bp = Blueprint(__name__)
 
 def _safe_next(target: str | None) -> str:
     """Only a path of this site: never another host (`//x`, `/\\x`, which
-    browsers read as `//x`), never a header break."""
+    browsers read as `//x`, nor `/\t/x`, whose tab browsers drop), never a
+    header break, only ASCII (a Location header; percent-encode the rest)."""
     text = target or ""
     if (text.startswith("/") and text[1:2] not in ("/", "\\")
-            and text.isprintable() and "\\" not in text and len(text) <= 2000):
+            and text.isascii() and text.isprintable() and "\\" not in text
+            and len(text) <= 2000):
         return text
     return "/me"
 

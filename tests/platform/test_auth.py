@@ -250,9 +250,14 @@ def test_a_json_call_authenticated_by_cookie_needs_the_csrf_header(client, sessi
     assert accepted.status_code == 200
 
 
-@pytest.mark.parametrize("target", ["//evil.example", "/\\evil.example",
-                                    "/\\/evil.example", "https://evil.example",
-                                    "/staff\r\nSet-Cookie: x=1", "/%5C%5Cevil"])
+@pytest.mark.parametrize("target", [
+    "//evil.example", "/\\evil.example", "/\\/evil.example", "\\\\evil.example",
+    "https://evil.example", "http:/evil.example", "javascript:alert(1)",
+    "///evil.example", "/\t/evil.example", "\t//evil.example", " //evil.example",
+    "/\n/evil.example", "/\r/evil.example", "/staff\r\nSet-Cookie: x=1",
+    "/staff\nLocation: //evil.example", "/\u3000/evil.example",
+    "/\u2028/evil.example", "/\uff0f/evil.example", "/\uff3c/evil.example",
+    "/\x00/evil.example", "/%5C%5Cevil", ""])
 def test_after_login_a_next_page_on_another_site_goes_home_instead(
         client, demo_users, target):
     response = login_form(client, "staff@demo.local", DEMO_PASSWORD, next_page=target)
@@ -260,6 +265,7 @@ def test_after_login_a_next_page_on_another_site_goes_home_instead(
     location = response.headers["Location"]
     assert location.startswith("/") and location[1:2] not in ("/", "\\")
     assert "\\" not in location and "\r" not in location and "\n" not in location
+    assert location.isascii() and location.isprintable()
     assert location.endswith("/me") or location == "/%5C%5Cevil"  # a path here
 
 
