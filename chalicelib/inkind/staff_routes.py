@@ -3,8 +3,6 @@ pledges, needs, catalogue and the thank-you list."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 
 from chalicelib import idempotency
@@ -15,11 +13,15 @@ from chalicelib.inkind import catalogue, needs, service, stock, thanks
 from chalicelib.inkind.routes import bp, request_id
 from chalicelib.inkind.stock import once
 from chalicelib.money import parse_nok
+from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 
 WORKERS = (STAFF, COORDINATOR)  # who moves goods (admin passes too)
 THANKS = (STAFF, FINANCE)
+# A receipt form has one line: the service's names for its fields.
+ONE_LINE = {"lines": "item_id", "lines.0.quantity": "quantity",
+            "lines.0.value": "value", "lines.0.expires_on": "expires_on"}
 add_staff_link("/staff/inkind", N_("Gifts in kind and stock"), STAFF_ROLES, order=40)
 
 
@@ -32,16 +34,12 @@ def _nok(text: str, field: str) -> int | None:
     return value
 
 
-@contextmanager
-def _field_errors() -> Iterator[None]:
-    """Name the first bad field on the error page a staff form leads to."""
-    try:
-        yield
-    except ValidationFailed as error:
-        if not error.fields:
-            raise
-        first = next(iter(error.fields.values()))
-        raise ValidationFailed(error.fields, message=first) from None
+def _item_options(ctx, items) -> list[tuple[str, str]]:
+    return [(item.item_id, item.name(ctx.lang)) for item in items]
+
+
+def _location_options(ctx) -> list[tuple[str, str]]:
+    return [(code, ctx.gettext(label)) for code, label in catalogue.LOCATIONS.items()]
 
 
 def _render_stock(ctx, **extra):
@@ -54,10 +52,9 @@ def _render_stock(ctx, **extra):
         locations=catalogue.LOCATIONS,
         kits=kits,
         items=items,
-        item_options=[(item.item_id, item.name(ctx.lang)) for item in items],
-        kit_options=[(item.item_id, item.name(ctx.lang)) for item in kits],
-        location_options=[(code, ctx.gettext(label))
-                          for code, label in catalogue.LOCATIONS.items()],
+        item_options=_item_options(ctx, items),
+        kit_options=_item_options(ctx, kits),
+        location_options=_location_options(ctx),
         request_id=request_id(),
         **extra,
     )
@@ -103,18 +100,20 @@ def movement_form(ctx):
     return ctx.redirect(f"/staff/inkind?done={form.get('action')}")
 
 
-@page(bp, "/staff/inkind/receipts", methods=["GET", "POST"], roles=WORKERS)
+@page(bp, "/staff/inkind/receipts", methods=["GET", "POST"], roles=WORKERS,
+      form=True)
 def receipt_form(ctx):
     if ctx.method == "POST":
-        form = ctx.form()
-        with _field_errors():
-            _receive(ctx, form)
+        with field_names(**ONE_LINE):
+            _receive(ctx, ctx.form())
         return ctx.redirect("/staff/inkind?done=receipt")
     return ctx.render(
         "inkind/receipt.html",
-        items=catalogue.list_items(),
-        locations=catalogue.LOCATIONS,
-        needs=needs.open_needs(),
+        item_options=_item_options(ctx, catalogue.list_items()),
+        location_options=_location_options(ctx),
+        need_options=[("", "-")] + [
+            (need.need_id, f"{need.item_id} ({need.wanted})")
+            for need in needs.open_needs()],
         request_id=request_id(),
     )
 
@@ -146,23 +145,24 @@ def pledges_page(ctx):
         "inkind/pledges.html",
         pledges=open_ones,
         items=stock.get_items(),
-        locations=catalogue.LOCATIONS,
+        location_options=_location_options(ctx),
         request_id=request_id(),
         done=ctx.query.get("done"),
     )
 
 
-@page(bp, "/staff/inkind/pledges/{pledge_id}", methods=["POST"], roles=WORKERS)
+@page(bp, "/staff/inkind/pledges/{pledge_id}", methods=["POST"], roles=WORKERS,
+      form="/staff/inkind/pledges")
 def pledge_action(ctx, pledge_id):
     form = ctx.form()
     if form.get("action") == "cancel":
         needs.cancel_pledge(pledge_id)
         return ctx.redirect("/staff/inkind/pledges?done=cancel")
-    with _field_errors():
-        idem = idempotency.from_form(
-            ctx, form, "inkind.receipt",
-            {"pledge_id": pledge_id, **idempotency.business_fields(form, "request_id")},
-            field="request_id")
+    idem = idempotency.from_form(
+        ctx, form, "inkind.receipt",
+        {"pledge_id": pledge_id, **idempotency.business_fields(form, "request_id")},
+        field="request_id")
+    with field_names(**ONE_LINE):
         once(idem, "r-", lambda mid, digest: needs.receive_pledge(
             mid,
             pledge_id,

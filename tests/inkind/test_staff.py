@@ -236,3 +236,35 @@ def test_reconciliation_finds_nothing_after_demo_and_flags_a_tampered_row(demo_d
     assert stock.reconcile() == {}
     stock.Stock("soap", "storage").update(actions=[stock.Stock.quantity.add(3)])
     assert stock.reconcile() == {("soap", "storage"): (23, 20)}
+
+
+def test_a_walk_in_gift_with_a_value_in_words_keeps_the_giver_and_marks_the_value(
+        client, session_as, demo_data):
+    headers, body = session_as("staff").form(
+        {"giver": "Fjellby menighet", "item_id": "soap", "quantity": "4",
+         "value": "femti", "location": "storage", "expires_on": "",
+         "need_id": "", "request_id": "walk-in-1"})
+    response = client.post("/staff/inkind/receipts", headers=headers, body=body)
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["value"].invalid and page.by_id["value"].attrs["value"] == "femti"
+    assert page.by_id["giver"].attrs["value"] == "Fjellby menighet"
+    assert page.by_id["quantity"].attrs["value"] == "4"
+    assert page.by_id["location"].selected == ["storage"]
+    assert "checked" not in page.by_id["thank_by_name"].attrs  # left unticked
+    assert stock.quantity("soap", "storage") == 20
+
+
+def test_receiving_nothing_of_a_pledge_keeps_that_pledges_form_marked(
+        client, session_as, demo_data):
+    staff = session_as("staff")
+    headers, body = staff.form({"_form": "p-demo-p-church", "action": "receive",
+                                "quantity": "0", "location": "storage",
+                                "request_id": "recv-bad-1"})
+    response = client.post("/staff/inkind/pledges/demo-p-church", headers=headers,
+                           body=body)
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["p-demo-p-church-quantity"].invalid
+    assert page.by_id["p-demo-p-church-quantity"].attrs["value"] == "0"
+    assert needs.get_pledge("demo-p-church").received == 0
