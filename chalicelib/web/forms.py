@@ -53,6 +53,8 @@ def failure_for(error: DomainError, values: dict[str, list[str]],
     if isinstance(error, ValidationFailed):
         errors = {name: gettext(text) for name, text in error.fields.items()}
     message = gettext(error.message, **error.params)
+    if errors and error.message == ValidationFailed.message:
+        message = ""  # the list of fields says it better
     bad_field = getattr(error, "field", None)
     if bad_field and bad_field not in errors:
         errors[bad_field] = message

@@ -141,7 +141,7 @@ def _session_ended(ctx: RequestContext, route: Route | None) -> Response:
         values = {}
     kept = [(name, vs) for name, vs in forms.failure_for(
         Unauthenticated(), values, ctx.gettext).values.items()
-        if name not in (forms.FORM_FIELD, "request_id", "idempotency_key")]
+        if name not in (forms.FORM_FIELD, "action", "request_id", "idempotency_key")]
     if kept:
         value = forms.kept_cookie_value(back, values, csrf.secret_key())
         ctx.set_cookies.append(cookie_header(
