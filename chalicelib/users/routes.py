@@ -13,6 +13,9 @@ from chalicelib.web.routing import page
 
 bp = Blueprint(__name__)
 add_staff_link("/staff/users", N_("Users and roles"), (ADMIN,), order=93)
+ROLE_LABELS = {"admin": N_("Administrator"), "finance": N_("Finance"),
+               "staff": N_("Staff"), "coordinator": N_("Coordinator (shelters)"),
+               "volunteer": N_("Volunteer (own tasks only)")}
 
 
 def _act(ctx) -> str:
@@ -40,5 +43,5 @@ def users_page(ctx):
                                 **failure.params)
             status = failure.status
     return ctx.render("users/list.html", status=status, accounts=service.accounts(),
-                      all_roles=ALL_ROLES, notice=notice, error=error,
-                      me=ctx.user.user_id)
+                      all_roles=ALL_ROLES, role_labels=ROLE_LABELS, notice=notice,
+                      error=error, me=ctx.user.user_id)
