@@ -28,8 +28,14 @@ from chalicelib.funds.reconcile import reconcile
 from chalicelib.inkind import stock
 from chalicelib.inkind.models import StockMovement
 from chalicelib.shelters.models import Shelter
-from tests.conftest import bearer
-from tests.donations.conftest import WEBHOOK_SECRET, event, session_completed, sign
+from tests.conftest import Browserless, bearer
+from tests.donations.conftest import (
+    WEBHOOK_SECRET,
+    charge_refunded,
+    event,
+    session_completed,
+    sign,
+)
 from tests.inkind.helpers import add_items, receive
 from tests.shelters.helpers import make_shelter
 
@@ -52,6 +58,7 @@ class Call:
     detail: dict[str, Any]
     answers: list[tuple[int, dict[str, str], Any]] = field(default_factory=list)
     resend_after_success: bool = False
+    method: str = "POST"
 
     @property
     def final(self) -> tuple[int, dict[str, str], Any]:
@@ -66,24 +73,48 @@ def _api(role: str, key: str, body: dict) -> tuple[bytes, dict[str, str]]:
     return json.dumps(body).encode(), {**bearer(role), "Idempotency-Key": key}
 
 
-def _webhook(n: int, amount_nok: int, fund: str) -> tuple[bytes, dict[str, str]]:
-    raw = json.dumps(event(f"evt_mix_{n}", "checkout.session.completed",
-                           session_completed(9000 + n, amount_nok, fund))).encode()
+def _webhook(event_id: str, kind: str, obj: dict) -> tuple[bytes, dict[str, str]]:
+    raw = json.dumps(event(event_id, kind, obj)).encode()
     return raw, {"Content-Type": "application/json", "Stripe-Signature": sign(raw)}
+
+
+def _donation(n: int, rng: random.Random) -> list[Call]:
+    """A gift by card, and for some its partial refund (in either order)."""
+    amount, fund = rng.choice([100, 250, 500]), rng.choice(["general", "christmas"])
+    body, headers = _webhook(f"evt_mix_{n}", "checkout.session.completed",
+                             session_completed(9000 + n, amount, fund))
+    calls = [Call("donation", "/webhooks/stripe", body, headers,
+                  {"amount": amount * 100, "fund": fund})]
+    if rng.random() < 0.3:
+        body, headers = _webhook(f"evt_mix_r{n}", "charge.refunded",
+                                 charge_refunded(9000 + n, amount // 2, amount))
+        calls.append(Call("refund", "/webhooks/stripe", body, headers,
+                          {"amount": amount // 2 * 100, "fund": fund}))
+    return calls
+
+
+def _page_transfer(n: int, rng: random.Random) -> Call:
+    """The /staff/funds transfer form with its one-time nonce."""
+    target, nok = rng.choice(["christmas", "vocational"]), rng.choice([100, 700])
+    headers, body = Browserless("finance").form({
+        "action": "transfer", "from_fund": "general", "to_fund": target,
+        "amount": str(nok), "reason": "rebalance",
+        "idempotency_key": f"mix-page-nonce-{n}"})
+    return Call("transfer", "/staff/funds", body.encode(), headers,
+                {"from": "general", "to": target, "amount": nok * 100, "page": True})
 
 
 def plan(rng: random.Random) -> list[Call]:
     """What the clients ask for, drawn from the seed."""
-    calls = []
+    calls: list[Call] = []
     for n in range(REQUESTS):
         kind = rng.choice(["donation", "transfer", "disbursement", "hold",
-                           "distribution"])
+                           "distribution", "lookup"])
         if kind == "donation":
-            amount, fund = rng.choice([100, 250, 500]), rng.choice(["general",
-                                                                     "christmas"])
-            body, headers = _webhook(n, amount, fund)
-            call = Call(kind, "/webhooks/stripe", body, headers,
-                        {"amount": amount * 100, "fund": fund})
+            *others, call = _donation(n, rng)
+            calls += others
+        elif kind == "transfer" and rng.random() < 0.3:
+            call = _page_transfer(n, rng)
         elif kind == "transfer":
             # Restricted money stays restricted: transfers leave `general`.
             source, target = "general", rng.choice(["christmas", "vocational"])
@@ -103,13 +134,16 @@ def plan(rng: random.Random) -> list[Call]:
             body, headers = _api("coordinator", f"mix-hold-{n}",
                                  {"client_code": f"K-2025-{100 + n}"})
             call = Call(kind, "/api/shelters/sh-mix/holds", body, headers, {})
-        else:
+        elif kind == "distribution":
             quantity = rng.randint(1, 4)
             body, headers = _api("staff", f"mix-give-{n}", {
                 "item_id": "hygiene-pack", "quantity": quantity,
                 "location": "office", "client_code": f"K-2025-{100 + n}"})
             call = Call(kind, "/api/inkind/distributions", body, headers,
                         {"quantity": quantity})
+        else:  # a caseworker looks a client up (a read, audit-logged)
+            call = Call(kind, f"/api/clients/K-2025-{100 + rng.randint(0, n)}"
+                        "/disbursements", b"", bearer("staff"), {}, method="GET")
         call.resend_after_success = rng.random() < 0.2
         calls.append(call)
     return calls
@@ -120,8 +154,12 @@ def run(client, calls: list[Call], rng: random.Random) -> None:
     waiting = list(calls)
     while waiting:
         call = rng.choice(waiting)
-        response = client.post(call.path, headers=call.headers, body=call.body)
-        body = json.loads(response.body) if response.body else None
+        if call.method == "GET":
+            response = client.get(call.path, headers=call.headers)
+        else:
+            response = client.post(call.path, headers=call.headers, body=call.body)
+        json_answer = "json" in response.headers.get("Content-Type", "")
+        body = json.loads(response.body) if json_answer else response.body.decode()
         call.answers.append((response.status_code, dict(response.headers), body))
         if call.done() or len(call.answers) >= TRIES:
             waiting.remove(call)
@@ -164,22 +202,27 @@ def test_mixed_use_cases_under_dynamodb_faults_keep_every_invariant(
     print(f"\n{seed}: {len(calls)} use cases, {len(answers)} HTTP requests, "
           f"{sum(faults.seen.values())} DynamoDB requests, "
           f"{sum(1 for a in answers if a[0] >= 500)} answers 5xx")
-    print(Counter((c.kind, a[0], (a[2] or {}).get("error", {}).get("code"))
-                  for c in calls for a in c.answers))
+    print(Counter((c.kind + (" form" if c.detail.get("page") else ""), a[0],
+                   _code(a[2])) for c in calls for a in c.answers))
 
-    # Every 5xx says when to try again, in the stable JSON shape; every client
-    # got a final answer that is not a 5xx.
-    for status, headers, body in answers:
-        if status >= 500:
-            assert headers.get("Retry-After") == "2", (seed, status, body)
-            assert body["error"]["code"] == "busy", (seed, status, body)
+    # Every 5xx says when to try again and that nothing was saved (the JSON
+    # code, or the page that sends the same form again); every client got a
+    # final answer that is not a 5xx.
+    for call in calls:
+        for status, headers, body in call.answers:
+            if status >= 500:
+                assert headers.get("Retry-After") == "2", (seed, status, body)
+                assert _code(body) == "busy" or (
+                    isinstance(body, str) and f'action="{call.path}"' in body
+                    and "mix-page-nonce-" in body), (seed, status, body)
     unfinished = [(c.kind, c.answers[-1][0]) for c in calls if c.final[0] >= 500]
     assert not unfinished, seed
 
-    # A request sent again with the same key got the result committed first.
+    # A request sent again (same key, nonce or event) got the result
+    # committed first.
     for call in calls:
         results = [a for a in call.answers if a[0] < 500]
-        if call.kind == "donation":
+        if call.kind in ("donation", "refund", "lookup") or call.detail.get("page"):
             assert all(a[0] == 200 for a in results), (seed, call.detail, results)
             continue
         ids = {_record_id(call.kind, a[2]) for a in results if a[0] in (200, 201)}
@@ -192,6 +235,10 @@ def test_mixed_use_cases_under_dynamodb_faults_keep_every_invariant(
     _one_audit_entry_per_change(calls, audit_before, seed)
 
 
+def _code(body: Any) -> str | None:
+    return body.get("error", {}).get("code") if isinstance(body, dict) else None
+
+
 def _record_id(kind: str, body: dict) -> str:
     return str(body.get({"transfer": "movement_id", "disbursement": "disbursement_id",
                          "hold": "hold_id", "distribution": "movement_id"}[kind]))
@@ -201,6 +248,8 @@ def _money_adds_up(calls: list[Call], seed: str) -> None:
     expected = dict(OPENING)
     for call in _committed(calls, "donation"):
         expected[call.detail["fund"]] += call.detail["amount"]
+    for call in _committed(calls, "refund"):
+        expected[call.detail["fund"]] -= call.detail["amount"]
     for call in _committed(calls, "transfer"):
         expected[call.detail["from"]] -= call.detail["amount"]
         expected[call.detail["to"]] += call.detail["amount"]
@@ -214,6 +263,8 @@ def _money_adds_up(calls: list[Call], seed: str) -> None:
     assert len(transfers) == len(_committed(calls, "transfer")), seed
     donations = [m for m in Movement.scan() if m.kind == "donation"]
     assert len(donations) == len(_committed(calls, "donation")), seed
+    refunds = [m for m in Movement.scan() if m.kind == "refund"]
+    assert len(refunds) == len(_committed(calls, "refund")), seed
     assert len(list(Disbursement.scan())) == len(_committed(calls, "disbursement"))
 
 
@@ -232,12 +283,18 @@ def _one_audit_entry_per_change(calls: list[Call], before: Counter,
                                 seed: str) -> None:
     added = _audited() - before
     print("audit entries added:", dict(added))
-    committed = Counter(c.kind for kind in ("donation", "transfer", "disbursement",
-                                            "hold", "distribution")
-                        for c in _committed(calls, kind))
+    committed = Counter(c.kind for c in calls if c.final[0] in (200, 201))
     assert added[("create", "transfer")] == committed["transfer"], seed
     assert added[("checkout.session.completed", "stripe_event")] == committed[
         "donation"], seed
+    # A gift whose refund came first: the credit, then the refund applied.
+    assert added[("create", "donation")] <= committed["refund"], seed
     assert added[("create", "disbursement")] == committed["disbursement"], seed
     assert added[("create", "hold")] == committed["hold"], seed
     assert added[("update", "client")] == committed["distribution"], seed
+    assert added[("charge.refunded", "stripe_event")] == committed["refund"], seed
+    # Reads are logged once per answer shown (a 503 may have logged too).
+    looked = [c for c in calls if c.kind == "lookup"]
+    answered = sum(1 for c in looked for a in c.answers if a[0] == 200)
+    assert answered <= added[("read", "client")] <= sum(len(c.answers)
+                                                        for c in looked), seed
