@@ -22,9 +22,30 @@ def oslo_date(moment: datetime | None = None) -> date:
     return (moment or now_utc()).astimezone(OSLO).date()
 
 
-def oslo_time(moment: datetime) -> str:
-    """`02.12.2026 03:30` in Oslo time, for pages and mails."""
-    return moment.astimezone(OSLO).strftime("%d.%m.%Y %H:%M")
+def _moment(moment: datetime | str) -> datetime:
+    """A stored moment as an aware datetime: stored strings are ISO 8601 in
+    UTC (`2026-12-02T01:36:00.123456+00:00`, `...Z`, or a ledger entry id
+    that starts with one), and a naive datetime is UTC."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment.split("#")[0].strip())
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def oslo_time(moment: datetime | str | None, zone: bool = False) -> str:
+    """`02.12.2026 03:30` in Oslo time, for pages and mails; with `zone`,
+    the zone's own abbreviation follows (`02.12.2026 03:30 CET`, `CEST` in
+    summer), for times a coordinator acts on at night. '' for no moment."""
+    if moment is None or moment == "":
+        return ""
+    local = _moment(moment).astimezone(OSLO)
+    return local.strftime("%d.%m.%Y %H:%M %Z" if zone else "%d.%m.%Y %H:%M")
+
+
+def oslo_day(moment: datetime | str | None) -> str:
+    """`02.12.2026`, the day in Oslo at a stored moment ('' for none)."""
+    if moment is None or moment == "":
+        return ""
+    return _moment(moment).astimezone(OSLO).strftime("%d.%m.%Y")
 
 
 def day_text(day: date | str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from chalicelib.core.clock import oslo_day
 from chalicelib.core.mail import send_email
 from chalicelib.donations.models import Donation
 from chalicelib.donations.settings import donation_settings
@@ -22,7 +23,7 @@ def receipt_message(donation: Donation) -> tuple[str, str]:
     lines = [
         translate(lang, N_("Thank you for your gift of %(amount)s to %(org)s."),
                   amount=format_nok(int(donation.amount)), org=settings.organisation),
-        translate(lang, N_("Date: %(date)s"), date=str(donation.credited_at)[:10]),
+        translate(lang, N_("Date: %(date)s"), date=oslo_day(donation.credited_at)),
         translate(lang, N_("Receipt number: %(id)s"), id=str(donation.donation_id)),
         translate(lang, N_("Paid by: %(method)s"),
                   method="Vipps" if donation.channel == "vipps"

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.core.clock import oslo_time
+from chalicelib.core.clock import day_text, oslo_day, oslo_time
 from chalicelib.money import format_nok
 from chalicelib.web import urls
 from chalicelib.web.forms import FormView
@@ -45,6 +45,8 @@ def environment(lang: str, source: bool = False) -> Any:
     env.filters["nok"] = format_nok
     env.globals["url"] = urls.url
     env.filters["oslo_time"] = oslo_time
+    env.filters["oslo_day"] = oslo_day
+    env.filters["day"] = day_text
     env.globals["form_view"] = jinja2.pass_context(_form_view)
     return env
 

@@ -1,6 +1,7 @@
 """Every role, logged in at the deployed address, follows every link and submits
 every form it reaches: none drops the `/api` stage prefix (or gains one under a
-custom domain), none is refused by API Gateway, none answers 404 or 500."""
+custom domain), none is refused by API Gateway, none answers 404 or 500, and
+none shows a time in UTC (people read Oslo time)."""
 
 from __future__ import annotations
 
@@ -95,6 +96,8 @@ class Crawl:
             return
         parsed = Links()
         parsed.feed(response.text)
+        if re.search(r"\bUTC\b", response.text):
+            self.problems.append(f"{where}: shows a time in UTC")
         for href in parsed.links:
             if not href.startswith("#") and "/auth/logout" not in href:
                 self.add("GET", href, "", where)

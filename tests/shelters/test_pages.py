@@ -105,3 +105,17 @@ def test_a_malformed_client_code_on_the_hold_form_says_what_is_wrong(
     assert response.status_code == 400
     assert "Use a client code like K-2025-031." in response.body.decode()
     assert service.shelter_counts(service.get_shelter("sh-test")).held == 0
+
+
+def test_the_shelter_page_shows_a_holds_expiry_in_oslo_time_with_its_zone(
+    client, session_as
+):
+    from zoneinfo import ZoneInfo
+
+    make_shelter(total=2)
+    hold = service.place_hold("sh-test", "K-2025-031", 4, COORDINATOR)
+    page = client.get("/staff/shelters/sh-test?lang=nb",
+                      headers=session_as("coordinator").headers()).body.decode()
+    local = hold.expires_at.astimezone(ZoneInfo("Europe/Oslo"))
+    assert f"reservert til {local:%d.%m.%Y %H:%M} {local.tzname()}" in page
+    assert "UTC" not in page
