@@ -135,6 +135,8 @@ def test_logging_out_in_prod_ends_the_cognito_session_and_returns_to_the_front_p
         prod_login, session_as, host, base):
     browser = Gateway(app, host=host)
     staff = session_as("staff")
+    assert browser.get(f"{browser.prefix}/api/me", headers=staff.headers()).status_code \
+        == 200
     headers, body = staff.form({})
     response = browser.post(f"{browser.prefix}/auth/logout", headers=headers, body=body)
     assert response.status_code == 303
@@ -143,6 +145,8 @@ def test_logging_out_in_prod_ends_the_cognito_session_and_returns_to_the_front_p
         f"{prod_login.cognito_domain}/logout")
     assert parse_qs(target.query) == {"client_id": ["client-123"],
                                       "logout_uri": [f"{base}/"]}
+    me = browser.get(f"{browser.prefix}/api/me", headers=staff.headers())
+    assert me.status_code == 401  # the app's session ended on the server too
 
 
 def test_the_language_links_keep_the_rest_of_the_address():
