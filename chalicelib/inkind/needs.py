@@ -7,15 +7,16 @@ import re
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from chalicelib import privacy
-from chalicelib.audit.service import Actor
-from chalicelib.db import is_condition_failure, transaction
+from chalicelib.audit.service import SYSTEM, Actor
+from chalicelib.db import is_condition_failure
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.inkind import catalogue, stock
 from chalicelib.inkind.models import Need, Pledge, YearTotal
 from chalicelib.inkind.service import ReceiptLine, receive_gifts
+from chalicelib.uow import REPLAY, UnitOfWork
 
 EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
 PHONE = re.compile(r"^\+?[0-9 ]{8,16}$")
@@ -26,6 +27,9 @@ SMALL_COUNT = 3  # public counts below this show as "fewer than 3"
 SHOW_EVERY = SMALL_COUNT + 1
 COUNTERS = ("pledge_events", "receipt_events", "shown_pledged", "shown_received",
             "shown_pledge_events", "shown_receipt_events")
+
+
+PLEDGER = Actor("public-pledge", ("public",))  # who writes a public pledge
 
 
 class UnknownNeed(NotFound):
@@ -144,21 +148,13 @@ def make_pledge(pledge_id: str, need_id: str, data: PledgeInput,
         created_at=datetime.now(UTC),
         request_hash=request_hash,
     )
-    try:
-        with transaction() as tx:
-            tx.save(pledge, condition=Pledge.pledge_id.does_not_exist())
-            tx.update(
-                Need(need_id),
-                actions=[Need.pledged.add(quantity), Need.pledge_events.add(1)],
-                condition=Need.status == "open",
-            )
-    except TransactWriteError as error:
-        if not is_condition_failure(error):
-            raise
-        reasons = error.cancellation_reasons or []
-        if reasons and reasons[0] and reasons[0].code == "ConditionalCheckFailed":
-            return get_pledge(pledge_id), False
-        raise UnknownNeed() from None
+    uow = UnitOfWork(PLEDGER, ("create", "pledge", pledge_id))
+    uow.save(pledge, condition=Pledge.pledge_id.does_not_exist(), on_fail=REPLAY)
+    uow.update(Need(need_id),
+               actions=[Need.pledged.add(quantity), Need.pledge_events.add(1)],
+               condition=Need.status == "open", on_fail=UnknownNeed)
+    if not uow.commit():  # this pledge was made before (a resent form)
+        return get_pledge(pledge_id), False
     refresh_shown(need_id)
     return pledge, True
 
@@ -236,25 +232,18 @@ def receive_pledge(
         raise
 
 
-def cancel_pledge(pledge_id: str) -> None:
+def cancel_pledge(pledge_id: str, actor: Actor = SYSTEM) -> None:
     """Cancel what is still outstanding of a pledge."""
     pledge = get_pledge(pledge_id)
     if pledge.status not in ("open", "partly"):
         raise PledgeClosed()
     outstanding = int(pledge.quantity) - int(pledge.received)
-    try:
-        with transaction() as tx:
-            tx.update(
-                Pledge(pledge_id),
-                actions=[Pledge.status.set("cancelled")],
-                condition=Pledge.received == pledge.received,
-            )
-            tx.update(Need(pledge.need_id), actions=[
-                Need.pledged.add(-outstanding), Need.pledge_events.add(1)])
-    except TransactWriteError as error:
-        if is_condition_failure(error):
-            raise PledgeClosed() from None
-        raise
+    uow = UnitOfWork(actor, ("cancel", "pledge", pledge_id))
+    uow.update(Pledge(pledge_id), actions=[Pledge.status.set("cancelled")],
+               condition=Pledge.received == pledge.received, on_fail=PledgeClosed)
+    uow.update(Need(pledge.need_id), actions=[
+        Need.pledged.add(-outstanding), Need.pledge_events.add(1)])
+    uow.commit()
     refresh_shown(pledge.need_id)
 
 

@@ -156,7 +156,7 @@ def pledges_page(ctx):
 def pledge_action(ctx, pledge_id):
     form = ctx.form()
     if form.get("action") == "cancel":
-        needs.cancel_pledge(pledge_id)
+        needs.cancel_pledge(pledge_id, ctx.user.actor)
         return ctx.redirect("/staff/inkind/pledges?done=cancel")
     idem = idempotency.from_form(
         ctx, form, "inkind.receipt",

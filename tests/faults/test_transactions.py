@@ -150,3 +150,20 @@ def test_a_read_audit_entry_whose_answer_is_lost_is_written_once_and_the_page_sh
     assert response.status_code == 200
     reads = [e for e in AuditEntry.scan() if e.action == "read"]
     assert [(e.record_type, e.record_id) for e in reads] == [("client", "K-2025-031")]
+
+
+def test_a_pledge_meeting_a_transaction_conflict_is_tried_again_counted_once(
+        client, faults):
+    from chalicelib.inkind import demo, needs
+
+    demo.load()
+    before, logged = needs.get_need("demo-need-hygiene").pledged, _audited("pledge")
+    faults.fail("TransactWriteItems", "TransactionConflict", times=2)
+    response = client.post(
+        "/api/needs/demo-need-hygiene/pledges", headers={
+            "Content-Type": "application/json", "Idempotency-Key": "pledge-1"},
+        body=json.dumps({"giver": "Fjellby Rotary", "contact": "+47 22 33 44 55",
+                         "quantity": 3}))
+    assert response.status_code == 201
+    assert needs.get_need("demo-need-hygiene").pledged == before + 3
+    assert _audited("pledge") == logged + 1
