@@ -175,7 +175,7 @@ def pledge_action(ctx, pledge_id):
     return ctx.redirect(f"/staff/inkind/pledges?done={form.get('action', 'receive')}")
 
 
-@page(bp, "/staff/inkind/needs", methods=["GET", "POST"], roles=WORKERS)
+@page(bp, "/staff/inkind/needs", methods=["GET", "POST"], roles=WORKERS, form=True)
 def needs_admin(ctx):
     if ctx.method == "POST":
         form = ctx.form()
@@ -195,12 +195,13 @@ def needs_admin(ctx):
         "inkind/needs_admin.html",
         needs=needs.open_needs(),
         items=stock.get_items(),
-        catalogue_items=catalogue.list_items(),
+        item_options=_item_options(ctx, catalogue.list_items()),
         request_id=request_id(),
     )
 
 
-@page(bp, "/staff/inkind/catalogue", methods=["GET", "POST"], roles=WORKERS)
+@page(bp, "/staff/inkind/catalogue", methods=["GET", "POST"], roles=WORKERS,
+      form=True)
 def catalogue_page(ctx):
     if ctx.method == "POST":
         form = ctx.form()
@@ -219,7 +220,9 @@ def catalogue_page(ctx):
         "inkind/catalogue.html",
         items=catalogue.list_items(),
         units=catalogue.UNITS,
-        kinds=catalogue.KINDS,
+        unit_options=[(code, ctx.gettext(label))
+                      for code, label in catalogue.UNITS.items()],
+        kind_options=[(kind, kind) for kind in catalogue.KINDS],
     )
 
 

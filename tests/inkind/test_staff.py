@@ -268,3 +268,35 @@ def test_receiving_nothing_of_a_pledge_keeps_that_pledges_form_marked(
     assert page.by_id["p-demo-p-church-quantity"].invalid
     assert page.by_id["p-demo-p-church-quantity"].attrs["value"] == "0"
     assert needs.get_pledge("demo-p-church").received == 0
+
+
+def test_a_need_text_naming_a_phone_keeps_every_text_and_marks_that_one(
+        client, session_as, demo_data):
+    headers, body = session_as("staff").form(
+        {"_form": "n", "item_id": "soap", "wanted": "40", "wanted_by": "",
+         "text_nb": "Ring 912 34 567 for levering", "text_en": "Soap for winter",
+         "text_es": "", "request_id": "need-form-1"})
+    response = client.post("/staff/inkind/needs", headers=headers, body=body)
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["n-text_nb"].invalid
+    assert page.by_id["n-text_nb"].value == "Ring 912 34 567 for levering"
+    assert page.by_id["n-text_en"].value == "Soap for winter"
+    assert page.by_id["n-wanted"].attrs["value"] == "40"
+    assert not page.by_id["n-text_en"].invalid
+
+
+def test_a_catalogue_item_id_with_spaces_keeps_the_names_typed(
+        client, session_as, demo_data):
+    headers, body = session_as("staff").form(
+        {"item_id": "Vinter Sokker", "name_nb": "Vintersokker", "name_en": "Socks",
+         "name_es": "", "unit": "pair", "value": "40", "kind": "goods",
+         "expires_on": "", "components": "", "low_stock": "3"})
+    response = client.post("/staff/inkind/catalogue", headers=headers, body=body)
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["item_id"].invalid
+    assert page.by_id["item_id"].attrs["value"] == "Vinter Sokker"
+    assert page.by_id["name_nb"].attrs["value"] == "Vintersokker"
+    assert page.by_id["low_stock"].attrs["value"] == "3"
+    assert page.by_id["kind"].selected == ["goods"]
