@@ -76,21 +76,24 @@ def _act(ctx, shelter_id: str, action, done: str) -> Any:
     return ctx.redirect(f"/staff/shelters/{shelter_id}?done={done}")
 
 
-@page(bp, "/staff/shelters/{shelter_id}/holds", methods=["POST"], roles=COORD)
+@page(bp, "/staff/shelters/{shelter_id}/holds", methods=["POST"], roles=COORD,
+      form="/staff/shelters/{shelter_id}")
 def place_hold(ctx, shelter_id):
     form = ctx.form()
     service.get_shelter(shelter_id)
-    return _act(ctx, shelter_id, lambda: service.place_hold(
+    service.place_hold(
         shelter_id, service.validate_client_code(form.get("client_code")),
         service.validate_hours(form.get("hours")), ctx.user.actor,
-        request_key=form.get("request_key")), "hold")
+        request_key=form.get("request_key"))
+    return ctx.redirect(f"/staff/shelters/{shelter_id}?done=hold")
 
 
-@page(bp, "/staff/shelters/{shelter_id}/counts", methods=["POST"], roles=COORD)
+@page(bp, "/staff/shelters/{shelter_id}/counts", methods=["POST"], roles=COORD,
+      form="/staff/shelters/{shelter_id}")
 def confirm_counts(ctx, shelter_id):
-    form = ctx.form()
-    return _act(ctx, shelter_id, lambda: registry.confirm_counts(
-        shelter_id, *registry.parse_counts(form), ctx.user.actor), "counts")
+    registry.confirm_counts(
+        shelter_id, *registry.parse_counts(ctx.form()), ctx.user.actor)
+    return ctx.redirect(f"/staff/shelters/{shelter_id}?done=counts")
 
 
 @page(bp, "/staff/holds/{hold_id}/checkin", methods=["POST"], roles=COORD)

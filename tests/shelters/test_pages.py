@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.shelters import registry, service
+from tests.form_helpers import read_page
 from tests.shelters.helpers import COORDINATOR, make_shelter
 
 
@@ -99,11 +100,17 @@ def test_the_statistics_page_shows_bed_nights_per_type(client, session_as):
 def test_a_malformed_client_code_on_the_hold_form_says_what_is_wrong(
         client, session_as):
     make_shelter(total=1)
-    headers, body = session_as("coordinator").form({"client_code": "Maria"})
+    headers, body = session_as("coordinator").form(
+        {"_form": "hold-sh-test", "client_code": "Maria", "hours": "12"})
     response = client.post("/staff/shelters/sh-test/holds?lang=en", headers=headers,
                            body=body)
-    assert response.status_code == 400
-    assert "Use a client code like K-2025-031." in response.body.decode()
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["hold-sh-test-client_code"].invalid
+    assert page.by_id["hold-sh-test-client_code"].attrs["value"] == "Maria"
+    assert page.by_id["hold-sh-test-hours"].attrs["value"] == "12"
+    assert page.texts["hold-sh-test-client_code-error"] == \
+        "Use a client code like K-2025-031."
     assert service.shelter_counts(service.get_shelter("sh-test")).held == 0
 
 
@@ -119,3 +126,18 @@ def test_the_shelter_page_shows_a_holds_expiry_in_oslo_time_with_its_zone(
     local = hold.expires_at.astimezone(ZoneInfo("Europe/Oslo"))
     assert f"reservert til {local:%d.%m.%Y %H:%M} {local.tzname()}" in page
     assert "UTC" not in page
+
+
+def test_counts_below_what_is_held_keep_the_numbers_typed_in_norwegian(
+        client, session_as):
+    make_shelter(total=2)
+    headers, body = session_as("coordinator").form(
+        {"_form": "counts", "total": "-1", "occupied": "1"})
+    response = client.post("/staff/shelters/sh-test/counts", headers=headers,
+                           body=body)
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["counts-total"].invalid
+    assert page.by_id["counts-total"].attrs["value"] == "-1"
+    assert page.by_id["counts-occupied"].attrs["value"] == "1"
+    assert service.shelter_counts(service.get_shelter("sh-test")).total == 2
