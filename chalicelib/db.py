@@ -120,9 +120,23 @@ def put_if_absent(item: Model) -> bool:
         item.save(condition=hash_attr.does_not_exist())
     except PutError as error:
         if is_condition_failure(error):
-            return False
+            return is_own_write(item)
         raise
     return True
+
+
+def is_own_write(item: Model) -> bool:
+    """After a conditional put of `item` failed its condition: True when the
+    stored item is exactly `item`, i.e. botocore sent our own write again after
+    its answer was lost (the first attempt committed)."""
+    range_name = item._range_keyname
+    try:
+        stored = type(item).get(getattr(item, str(item._hash_keyname)),
+                                getattr(item, range_name) if range_name else None,
+                                consistent_read=True)
+    except item.DoesNotExist:
+        return False
+    return bool(stored.serialize() == item.serialize())
 
 
 def transaction(**options: Any) -> Any:

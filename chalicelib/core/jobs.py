@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from chalicelib.core.clock import now_utc
-from chalicelib.db import is_condition_failure, put_if_absent
+from chalicelib.db import is_condition_failure, is_own_write, put_if_absent
 
 log = logging.getLogger("ngo.jobs")
 STALE_AFTER = timedelta(minutes=20)  # a Lambda lives at most 15 minutes
@@ -46,12 +46,13 @@ def _claim(job: str, period: str, now: datetime) -> bool:
         | (JobRun.status == "failed")
         | ((JobRun.status == "running") & (JobRun.started_at < now - STALE_AFTER))
     )
+    run = JobRun(job, period, status="running", started_at=now,
+                 expires=now + KEEP_RUNS)
     try:
-        JobRun(job, period, status="running", started_at=now,
-               expires=now + KEEP_RUNS).save(condition=free)
+        run.save(condition=free)
     except PutError as error:
         if is_condition_failure(error):
-            return False
+            return is_own_write(run)  # our claim, its answer lost, sent again
         raise
     return True
 

@@ -167,3 +167,22 @@ def test_a_pledge_meeting_a_transaction_conflict_is_tried_again_counted_once(
     assert response.status_code == 201
     assert needs.get_need("demo-need-hygiene").pledged == before + 3
     assert _audited("pledge") == logged + 1
+
+
+def test_a_nightly_job_whose_claim_answer_is_lost_still_runs_once(faults):
+    from chalicelib.core import jobs
+
+    runs = []
+    faults.fail("PutItem", "drop_after_commit")
+    outcome = jobs.run_once("reconcile", "2026-12-04", lambda: runs.append(1) or {})
+    assert (outcome.status, runs) == ("done", [1])
+    again = jobs.run_once("reconcile", "2026-12-04", lambda: runs.append(2) or {})
+    assert (again.status, runs) == ("skipped", [1])
+
+
+def test_a_queued_job_request_whose_answer_is_lost_says_it_was_queued(faults):
+    from chalicelib.core import jobs
+
+    faults.fail("PutItem", "drop_after_commit")
+    assert jobs.request("reconcile") is True
+    assert jobs.request("reconcile") is False  # one queued already
