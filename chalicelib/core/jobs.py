@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -125,17 +126,27 @@ def request(job: str) -> bool:
 
 
 def take_request(job: str) -> bool:
-    """Take the queued run of `job`; True for exactly one caller."""
-    from pynamodb.exceptions import DeleteError
+    """Take the queued run of `job`; True for exactly one caller. Marked
+    taken with a token first, so a lost answer sent again is recognised as
+    ours (a conditional delete could not tell); a request made meanwhile is
+    answered by the run being taken."""
+    from pynamodb.exceptions import UpdateError
 
     from chalicelib.core.models import JobRun
 
+    queued, taken = JobRun(*_request_key(job)), f"taken#{secrets.token_hex(8)}"
     try:
-        JobRun(*_request_key(job)).delete(condition=JobRun.job.exists())
-    except DeleteError as error:
-        if is_condition_failure(error):
+        queued.update(actions=[JobRun.status.set(taken)],
+                      condition=JobRun.status == "requested")
+    except UpdateError as error:
+        if not is_condition_failure(error):
+            raise
+        try:
+            if JobRun.get(*_request_key(job), consistent_read=True).status != taken:
+                return False
+        except JobRun.DoesNotExist:
             return False
-        raise
+    queued.delete()
     return True
 
 

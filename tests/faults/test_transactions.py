@@ -186,3 +186,14 @@ def test_a_queued_job_request_whose_answer_is_lost_says_it_was_queued(faults):
     faults.fail("PutItem", "drop_after_commit")
     assert jobs.request("reconcile") is True
     assert jobs.request("reconcile") is False  # one queued already
+
+
+def test_a_requested_reconciliation_whose_take_answer_is_lost_still_runs(faults):
+    from chalicelib.core import jobs
+
+    assert jobs.request("reconcile") is True
+    faults.fail("UpdateItem", "drop_after_commit")
+    faults.fail("DeleteItem", "drop_after_commit")
+    assert jobs.take_request("reconcile") is True
+    assert jobs.is_requested("reconcile") is False
+    assert jobs.take_request("reconcile") is False
