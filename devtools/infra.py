@@ -274,7 +274,31 @@ def finish_template(template: dict[str, Any]) -> dict[str, Any]:
     api["DefinitionBody"] = json.loads(
         json.dumps(api["DefinitionBody"]).replace("${APIHandler.Arn}", web_arn)
     )
+    api["DefinitionBody"]["x-amazon-apigateway-gateway-responses"] = gateway_responses()
     return template
+
+
+def gateway_responses() -> dict[str, Any]:
+    """An address that matches no route gets the 404 page
+    (chalicelib/web/not_found.py) instead of API Gateway's 403 JSON. Part of
+    the API's definition, so every deployment of the stage carries it."""
+    from chalicelib.web import not_found
+
+    # Not ${RestAPI}: the API cannot name itself in its own definition. API
+    # Gateway fills $context variables into a gateway response's template.
+    home = {"Fn::If": ["HasCustomDomain", {"Fn::Sub": "https://${DomainName}/"},
+                       "https://$context.domainName/$context.stage/"]}
+    parts: list[Any] = []
+    for text in not_found.page("\0").split("\0"):  # the link, once per language
+        parts += [text, home]
+    body = {"Fn::Join": ["", parts[:-1]]}
+    return {"MISSING_AUTHENTICATION_TOKEN": {
+        "statusCode": 404,
+        "responseParameters": {f"gatewayresponse.header.{name}": f"'{value}'"
+                               for name, value in not_found.HEADERS.items()},
+        # Whichever the caller's Accept picks, the answer is the page.
+        "responseTemplates": {"text/html": body, "application/json": body},
+    }}
 
 
 def finish_file(path: Path) -> None:

@@ -113,9 +113,36 @@ def chalice_config(stage: str = "local"):
 
 def make_http_server(app, port: int, stage: str = "local"):
     """Chalice's local server (what `chalice local` runs) for `app`."""
-    from chalice.local import create_local_server
+    from chalice import local
 
-    return create_local_server(app, chalice_config(stage), "127.0.0.1", port)
+    if not getattr(local.LocalGateway, "answers_not_found", False):
+        local.LocalGateway = _not_found_gateway_class()  # what each handler makes
+    return local.create_local_server(app, chalice_config(stage), "127.0.0.1", port)
+
+
+def _not_found_gateway_class():
+    from chalice import local
+
+    from chalicelib.web import not_found
+
+    class NotFoundGateway(local.LocalGateway):
+        """Chalice's local gateway answering an address that matches no
+        route as the deployed API does (devtools/infra.py): the 404 page."""
+
+        answers_not_found = True
+
+        def handle_request(self, method, path, headers, body):
+            try:
+                return super().handle_request(method, path, headers, body)
+            except local.ForbiddenError as error:
+                if b"Missing Authentication Token" not in (error.body or b""):
+                    raise
+                headers = {k: v for k, v in not_found.HEADERS.items()
+                           if k != "Strict-Transport-Security"}  # plain http here
+                return {"statusCode": 404, "headers": headers,
+                        "multiValueHeaders": {}, "body": not_found.page("/")}
+
+    return NotFoundGateway
 
 
 def _named_items(backend, transact_items) -> list:

@@ -231,3 +231,28 @@ def test_the_lambda_may_manage_users_of_its_own_pool_only(resources):
     assert resources["DirectoryPolicy"]["Properties"]["Roles"] == [{"Ref": "ApiHandlerRole"}]
     assert not {"cognito-idp:AdminDeleteUser", "cognito-idp:AdminCreateUser",
                 "cognito-idp:AdminSetUserPassword"} & set(statement["Action"])
+
+
+def test_an_address_that_matches_no_route_gets_the_404_page_in_every_language(
+        resources):
+    definition = resources["RestAPI"]["Properties"]["DefinitionBody"]
+    response = definition["x-amazon-apigateway-gateway-responses"][
+        "MISSING_AUTHENTICATION_TOKEN"]
+    assert response["statusCode"] == 404
+    headers = response["responseParameters"]
+    assert headers["gatewayresponse.header.Content-Type"] == "'text/html; charset=utf-8'"
+    assert headers["gatewayresponse.header.X-Frame-Options"] == "'DENY'"
+    assert "gatewayresponse.header.Content-Security-Policy" in headers
+    for value in headers.values():  # static values: one pair of quotes, none inside
+        assert value.startswith("'") and value.endswith("'") and "'" not in value[1:-1]
+    for body in response["responseTemplates"].values():
+        parts = body["Fn::Join"][1]
+        texts, homes = parts[::2], parts[1::2]
+        assert len(homes) == 3 and all(h == homes[0] for h in homes)
+        page, home = "HOME".join(texts), homes[0]
+        assert "Fant ikke siden" in page and "Page not found" in page
+        assert "Página no encontrada" in page
+        assert '<a href="HOME">Gå til forsiden</a>' in page
+        custom, execute_api = home["Fn::If"][1:]
+        assert custom == {"Fn::Sub": "https://${DomainName}/"}
+        assert execute_api == "https://$context.domainName/$context.stage/"
