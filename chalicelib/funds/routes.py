@@ -11,6 +11,7 @@ from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds import admin, rules, service
 from chalicelib.funds.purposes import PURPOSES
 from chalicelib.money import parse_nok
+from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 
@@ -43,6 +44,13 @@ def _fund_form(form: dict[str, str], lists: dict[str, list[str]]) -> dict:
 
 
 def _save_fund(ctx, form: dict[str, str]) -> str:
+    # The service names "names": mark the first name left empty.
+    empty = [f"name_{lang}" for lang in admin.LANGS if not form.get(f"name_{lang}")]
+    with field_names(names=(empty or ["name_nb"])[0]):
+        return _store_fund(ctx, form)
+
+
+def _store_fund(ctx, form: dict[str, str]) -> str:
     values = _fund_form(form, ctx.form_lists())
     if form.get("action") == "create":
         admin.create_fund(form.get("fund_id", ""), actor=ctx.user.actor, **values)
@@ -94,7 +102,7 @@ def _transfer(ctx, form: dict[str, str]) -> bool:
     return _post_transfer(idem, request, ctx.user.actor).created
 
 
-@page(bp, "/staff/funds", methods=["GET", "POST"], roles=MONEY_ROLES)
+@page(bp, "/staff/funds", methods=["GET", "POST"], roles=MONEY_ROLES, form=True)
 def funds_page(ctx):
     notice, is_admin = None, ADMIN in ctx.user.roles
     form = ctx.form() if ctx.method == "POST" else {}
@@ -122,6 +130,8 @@ def funds_page(ctx):
         check_queued=is_admin and service.reconciliation_queued(),
         notice=notice,
         purposes=PURPOSES,
+        purpose_options=[(code, ctx.gettext(name)) for code, name in PURPOSES.items()],
+        fund_options=[(fund.fund_id, fund.name(ctx.lang)) for fund in funds],
         is_admin=is_admin,
         idempotency_key=idempotency.new_nonce(),
     )

@@ -112,10 +112,10 @@ class FormView:
             return default is not None and str(default) == str(option)
         return str(option) in sent
 
-    def checked(self, name: str, default: bool = False) -> bool:
+    def checked(self, name: str, default: bool = False, value: str = "on") -> bool:
         # An unticked box sends nothing: after a failure, absent means unticked.
         sent = self.values(name)
-        return default if sent is None else bool(sent)
+        return default if sent is None else str(value) in sent
 
     def error(self, name: str) -> str:
         return self.failure.errors.get(name, "") if self.failure else ""

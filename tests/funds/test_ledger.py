@@ -9,6 +9,7 @@ from chalicelib.funds.models import Fund
 from chalicelib.funds.service import Posting, post_movement, reconcile
 from devtools import reconcile as reconcile_command
 from tests.conftest import bearer, json_body
+from tests.form_helpers import read_page
 from tests.money_helpers import balance, make_fund
 
 
@@ -89,9 +90,17 @@ def test_finance_cannot_create_funds_and_a_fund_needs_three_names(client,
     client.post("/staff/funds", body=body, headers=headers)
     assert list(Fund.scan()) == []
     headers, body = session_as("admin").form({
-        "action": "create", "fund_id": "x1", "name_nb": "a"})
+        "_form": "fund-new", "action": "create", "fund_id": "x1", "name_nb": "a",
+        "restricted": "on", "purposes": ["transport"]})
     page = client.post("/staff/funds", body=body, headers=headers)
-    assert page.status_code == 400 and list(Fund.scan()) == []
+    assert page.status_code == 422 and list(Fund.scan()) == []
+    form = read_page(page.body.decode())
+    assert form.by_id["fund-new-name_en"].invalid
+    assert form.by_id["fund-new-fund_id"].attrs["value"] == "x1"
+    assert form.by_id["fund-new-name_nb"].attrs["value"] == "a"
+    assert "checked" in form.by_id["fund-new-restricted"].attrs
+    assert "checked" in form.by_id["fund-new-purposes-transport"].attrs
+    assert "checked" not in form.by_id["fund-new-purposes-food"].attrs
 
 
 def test_the_admin_reconcile_button_reports_each_fund(client, session_as):
@@ -120,3 +129,21 @@ def test_earmarked_money_cannot_be_transferred_to_an_unrestricted_fund(client):
     assert response.status_code == 409
     assert json_body(response)["error"]["code"] == "restricted_money"
     assert (balance("christmas"), balance("general")) == (500_00, 0)
+
+
+def test_a_transfer_of_more_than_the_fund_holds_keeps_the_form_filled_in(
+        client, session_as):
+    make_fund("general", nok=100)
+    make_fund("winter", nok=0)
+    headers, body = session_as("finance").form({
+        "_form": "transfer", "action": "transfer", "from_fund": "general",
+        "to_fund": "winter", "amount": "hundre", "reason": "Vinterjakker",
+        "idempotency_key": "t-form-1"})
+    page = client.post("/staff/funds", body=body, headers=headers)
+    form = read_page(page.body.decode())
+    assert page.status_code == 422
+    assert form.by_id["transfer-amount"].invalid
+    assert form.by_id["transfer-amount"].attrs["value"] == "hundre"
+    assert form.by_id["transfer-reason"].attrs["value"] == "Vinterjakker"
+    assert form.by_id["transfer-to_fund"].selected == ["winter"]
+    assert balance("winter") == 0

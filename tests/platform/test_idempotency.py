@@ -193,11 +193,12 @@ def test_a_double_submitted_funds_transfer_form_moves_the_money_once(
 
 def test_a_transfer_form_without_its_nonce_moves_nothing(client, funds, session_as):
     finance = session_as("finance")
-    headers, body = finance.form({"action": "transfer", "from_fund": "general",
-                                  "to_fund": "other", "amount": "100",
-                                  "reason": "rebalance"})
+    headers, body = finance.form({"_form": "transfer", "action": "transfer",
+                                  "from_fund": "general", "to_fund": "other",
+                                  "amount": "100", "reason": "rebalance"})
     response = client.post("/staff/funds", headers=headers, body=body)
-    assert response.status_code == 400
+    assert response.status_code == 422  # the form again, with a fresh nonce
+    assert 'value="rebalance"' in response.body.decode()
     assert balance("general") == 1000_00
 
 
