@@ -15,6 +15,14 @@ from chalicelib.web.routing import api, page
 bp = Blueprint(__name__)
 
 
+REFRESH_SECONDS = 3  # the waiting page reloads itself this often
+MAX_REFRESHES = 20  # then stops and says Vipps has not answered yet
+
+
+def _refreshes(value: str) -> int:
+    return min(int(value), MAX_REFRESHES) if value.isdigit() else 0
+
+
 @page(bp, "/vipps/return")
 def vipps_return(ctx):
     from chalicelib.vipps.payments import REFERENCE_PATTERN, confirm
@@ -25,7 +33,15 @@ def vipps_return(ctx):
     status = confirm(reference)
     if status == "unknown":
         raise NotFound()
-    return ctx.render("vipps/return.html", status=status)
+    seen = _refreshes(ctx.query.get("n", ""))
+    again = None
+    if status == "pending" and seen < MAX_REFRESHES:
+        again = ctx.url("/vipps/return", reference=reference, lang=ctx.lang,
+                        n=str(seen + 1))
+    return ctx.render("vipps/return.html", outcome=status, refresh_url=again,
+                      refresh_seconds=REFRESH_SECONDS,
+                      check_url=ctx.url("/vipps/return", reference=reference,
+                                        lang=ctx.lang))
 
 
 @page(bp, "/vipps/test-landing", methods=["GET", "POST"])

@@ -3,6 +3,7 @@ ePayment API, signed webhook deliveries."""
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -100,3 +101,76 @@ def deliver(client, payload, secret=WEBHOOK_SECRET, at=None, raw=None, headers=N
                             secret, "/webhooks/vipps", HOST, at=at)
     sent = {"Content-Type": "application/json", **signed, **(headers or {})}
     return client.post("/webhooks/vipps", body=body, headers=sent)
+
+
+class LocalVipps:
+    """A local server answering like the ePayment API for the payments it
+    was asked to create: GET gives their state and aggregate, capture
+    captures once per Idempotency-Key (as Vipps does), and the test moves a
+    payment on as the donor would in the app (`approve`, `end`)."""
+
+    REDIRECT = "https://apitest.vipps.no/dwo-api-application/v1/deeplink/vippsgateway?v=2"
+
+    def __init__(self, server):
+        self.server = server
+        self.payments: dict[str, dict] = {}
+        self.capture_keys: list[str] = []
+        self.gets: list[str] = []
+        server.expect_request("/accesstoken/get", method="POST").respond_with_json(
+            token_answer())
+        server.expect_request("/epayment/v1/payments", method="POST"
+                              ).respond_with_handler(self._create)
+        server.expect_request(re.compile(r"/epayment/v1/payments/[^/]+/capture"),
+                              method="POST").respond_with_handler(self._capture)
+        server.expect_request(re.compile(r"/epayment/v1/payments/[^/]+$"),
+                              method="GET").respond_with_handler(self._get)
+
+    @staticmethod
+    def _json(body, status=200):
+        from werkzeug import Response
+
+        return Response(json.dumps(body), status=status,
+                        content_type="application/json")
+
+    def _create(self, request):
+        body = json.loads(request.get_data())
+        self.payments.setdefault(body["reference"], {
+            "state": "CREATED", "amount": body["amount"]["value"], "captured": 0})
+        return self._json({"redirectUrl": self.REDIRECT,
+                           "reference": body["reference"]}, 201)
+
+    def answer(self, reference):
+        payment = self.payments[reference]
+        return payment_answer(reference, payment["amount"], payment["state"],
+                              captured=payment["captured"])
+
+    def _get(self, request):
+        reference = request.path.rsplit("/", 1)[-1]
+        self.gets.append(reference)
+        if reference not in self.payments:
+            return self._json(problem(404, "Not Found", "No such payment"), 404)
+        return self._json(self.answer(reference))
+
+    def _capture(self, request):
+        reference = request.path.split("/")[-2]
+        key = request.headers.get("Idempotency-Key", "")
+        payment = self.payments.get(reference)
+        if payment is None or payment["state"] != "AUTHORIZED":
+            return self._json(problem(400, "Bad Request",
+                                      "The payment is not authorized"), 400)
+        if key not in self.capture_keys:  # a repeated key is the same capture
+            self.capture_keys.append(key)
+            value = json.loads(request.get_data())["modificationAmount"]["value"]
+            payment["captured"] = min(payment["amount"], payment["captured"] + value)
+        return self._json(self.answer(reference))
+
+    def approve(self, reference):
+        self.payments[reference]["state"] = "AUTHORIZED"
+
+    def end(self, reference, state):
+        self.payments[reference]["state"] = state
+
+
+@pytest.fixture
+def local_vipps(vipps_api):
+    return LocalVipps(vipps_api)
