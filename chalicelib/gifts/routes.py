@@ -89,15 +89,12 @@ def _form_gift(form: dict[str, str]) -> service.GiftInput:
     return service.validate(data)
 
 
-@page(bp, "/staff/gifts", methods=["GET", "POST"], roles=MONEY_ROLES)
+@page(bp, "/staff/gifts", methods=["GET", "POST"], roles=MONEY_ROLES, form=True)
 def gifts_page(ctx):
-    notice, errors = None, {}
+    notice = None
     if ctx.method == "POST":
-        try:
-            service.record_gift(_form_gift(ctx.form()), ctx.user.actor)
-            notice = N_("The gift was recorded.")
-        except ValidationFailed as error:
-            errors = error.fields
+        service.record_gift(_form_gift(ctx.form()), ctx.user.actor)
+        notice = N_("The gift was recorded.")
     record(ctx.user.actor, "read", "gift", f"list-{date.today().year}")
     gifts = sorted(
         service.gifts_of_year(date.today().year),
@@ -106,17 +103,19 @@ def gifts_page(ctx):
     )[:50]
     return ctx.render(
         "gifts/index.html",
-        funds=list_funds(),
+        fund_options=_fund_options(ctx),
         gifts=gifts,
         notice=notice,
-        errors=errors,
-        form=ctx.form() if errors else {},
         today=date.today().isoformat(),
-        status=400 if errors else 200,
     )
 
 
-@page(bp, "/staff/gifts/import", methods=["GET", "POST"], roles=MONEY_ROLES)
+def _fund_options(ctx) -> list[tuple[str, str]]:
+    return [(fund.fund_id, fund.name(ctx.lang)) for fund in list_funds()]
+
+
+@page(bp, "/staff/gifts/import", methods=["GET", "POST"], roles=MONEY_ROLES,
+      form=True)
 def import_page(ctx):
     draft = None
     if ctx.method == "POST":
@@ -130,7 +129,7 @@ def import_page(ctx):
         )
     return ctx.render(
         "gifts/import.html",
-        funds=list_funds(),
+        fund_options=_fund_options(ctx),
         draft=draft,
         preview=_import_json(draft) if draft else None,
     )
@@ -141,7 +140,7 @@ def import_confirm_page(ctx, import_id):
     draft = service.confirm_import(import_id, ctx.user.actor)
     return ctx.render(
         "gifts/import.html",
-        funds=list_funds(),
+        fund_options=_fund_options(ctx),
         draft=draft,
         preview=_import_json(draft),
         done=True,

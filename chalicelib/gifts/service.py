@@ -26,6 +26,7 @@ EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 class DuplicateReference(Conflict):
     code = "duplicate_reference"
+    field = "reference"
     message = N_("The reference %(reference)s has been recorded already.")
 
 
