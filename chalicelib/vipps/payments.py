@@ -44,7 +44,10 @@ from chalicelib.vipps.settings import vipps_settings
 log = logging.getLogger("ngo.vipps")
 MAX_ATTEMPTS = 4
 REFERENCE_PATTERN = re.compile(r"^gave-[0-9a-f]{40}$")  # what reference_for makes
-FINAL_STATES = {"ABORTED": "aborted", "EXPIRED": "expired", "TERMINATED": "cancelled"}
+# GET's final states (docs/epayment.v1.yml State) -> the donation's status
+FINAL_STATES = {"ABORTED": "aborted", "EXPIRED": "expired", "TERMINATED": "terminated"}
+# a pending donation closed unpaid; "failed": Vipps never had the payment
+CLOSED = frozenset({"aborted", "expired", "cancelled", "terminated", "failed"})
 
 
 class VippsUnavailable(DomainError):
@@ -155,9 +158,12 @@ def credit_captured(event: dict[str, Any], donation: Donation, amount: int) -> N
 
 
 def mark_ended(donation: Donation, state: str, extra: list | None = None) -> None:
-    """A payment that will not be paid (aborted, expired, cancelled)."""
+    """A payment that will not be paid (aborted, expired, cancelled,
+    terminated, failed): the pending donation is closed with that state,
+    nothing credited. A donation credited or closed already keeps its
+    status (only `extra`, the event's record, is written)."""
     audit = (state, "donation", str(donation.donation_id))
-    if donation.credited or donation.status == state:
+    if donation.credited or donation.status in CLOSED:
         if extra:
             transact(list(extra), audit, VIPPS_WEBHOOK)
         return
@@ -178,7 +184,7 @@ def confirm(reference: str) -> str:
         donation = load_donation(reference)
         if not int(donation.version or 0) or donation.channel != "vipps":
             return "unknown"
-        if donation.credited or donation.status in FINAL_STATES.values():
+        if donation.credited or donation.status in CLOSED:
             return str(donation.status)
         if vipps_settings().test_flow:
             return str(donation.status)  # the local Vipps sends its events itself
@@ -187,20 +193,32 @@ def confirm(reference: str) -> str:
             payment = capture_if_authorized(reference, donation, payment)
         except client.VippsError:
             return "pending"  # the webhook will bring it; the page says so
-        state = str(payment.get("state") or "")
-        captured = _value((payment.get("aggregate") or {}).get("capturedAmount"))
         try:
-            if captured and captured >= int(donation.amount):
-                credit_captured(status_event(reference, payment, captured),
-                                donation, int(donation.amount))
-                return "credited"
-            if state in FINAL_STATES:
-                mark_ended(donation, FINAL_STATES[state])
-                return FINAL_STATES[state]
+            return settle(reference, donation, payment)
         except (Retry, Conflict):
             continue  # the webhook won the race: read again
-        return "pending"
     return "pending"
+
+
+def settle(reference: str, donation: Donation, payment: dict[str, Any]) -> str:
+    """Act on Vipps's own view of a payment (GetPaymentResponse): credit
+    what is captured (once, as the webhook would), close what ended
+    unpaid; 'credited', the closed state, or 'pending'."""
+    aggregate = payment.get("aggregate") or {}
+    captured = _value(aggregate.get("capturedAmount"))
+    if captured and captured >= int(donation.amount):
+        credit_captured(status_event(reference, payment, captured), donation,
+                        int(donation.amount))
+        return "credited"
+    state = str(payment.get("state") or "")
+    ended = FINAL_STATES.get(state)
+    if state == "AUTHORIZED" and not captured and _value(
+            aggregate.get("cancelledAmount")):
+        ended = "cancelled"  # the reservation was let go before any capture
+    if ended is None:
+        return "pending"
+    mark_ended(donation, ended)
+    return ended
 
 
 def capture_if_authorized(reference: str, donation: Donation,

@@ -14,7 +14,10 @@ CAPTURED, REFUNDED, AUTHORIZED or TERMINATED.
 - CAPTURED: credits the fund (`payments.credit_captured`), once;
 - REFUNDED: takes the refund out of the fund, once per pspReference; one
   that arrives before its capture waits on the donation;
-- ABORTED, EXPIRED, TERMINATED: the gift ends unpaid;
+- ABORTED, EXPIRED, CANCELLED, TERMINATED: the pending gift is closed with
+  that state, unpaid (a credited one keeps its status);
+- an event with `success: false` (an operation Vipps did not carry out):
+  recorded, nothing changed;
 - an event for a reference we never started, for another merchant, or
   whose amount or currency does not fit: 200, kept for finance
   (webhook-attention), no money moved.
@@ -45,7 +48,7 @@ from chalicelib.vipps.settings import vipps_secret, vipps_settings
 MAX_ATTEMPTS = 4
 NAMES = ("CREATED", "ABORTED", "EXPIRED", "CANCELLED", "CAPTURED", "REFUNDED",
          "AUTHORIZED", "TERMINATED")
-ENDED = {"ABORTED": "aborted", "EXPIRED": "expired", "TERMINATED": "cancelled",
+ENDED = {"ABORTED": "aborted", "EXPIRED": "expired", "TERMINATED": "terminated",
          "CANCELLED": "cancelled"}
 
 
@@ -191,7 +194,9 @@ def handle(payload: dict[str, Any]) -> str:
                 record_attention(event, payload, reason)
                 return "needs_attention"
             name = payload["name"]
-            if name == "CAPTURED":
+            if payload.get("success") is False:  # e.g. a capture that failed
+                transact([event_record(event)])
+            elif name == "CAPTURED":
                 payments.credit_captured(event, donation, int(donation.amount))
             elif name == "REFUNDED":
                 _refunded(event, payload, donation)

@@ -142,7 +142,8 @@ class LocalVipps:
     def answer(self, reference):
         payment = self.payments[reference]
         return payment_answer(reference, payment["amount"], payment["state"],
-                              captured=payment["captured"])
+                              captured=payment["captured"],
+                              cancelled=payment.get("cancelled", 0))
 
     def _get(self, request):
         reference = request.path.rsplit("/", 1)[-1]
