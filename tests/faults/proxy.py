@@ -1,7 +1,9 @@
 """A small fault-injecting HTTP proxy in front of moto's DynamoDB: it answers
 some requests with the errors real DynamoDB gives under load (moto never
 does), or forwards a request and then drops the response, as a lost answer
-after commit. Tests queue faults per operation:
+after commit. Like DynamoDB (and unlike moto) it answers a TransactWriteItems
+sent again with a committed ClientRequestToken as done, applying nothing.
+Tests queue faults per operation:
 
     with fault_proxy() as proxy:
         proxy.fail("TransactWriteItems", "TransactionConflict", times=2)
@@ -38,6 +40,12 @@ ERRORS = {
 }
 
 
+def _token(operation: str, body: bytes) -> str | None:
+    if operation != "TransactWriteItems":
+        return None
+    return json.loads(body or b"{}").get("ClientRequestToken")
+
+
 def _as_answered(fault: str, operation: str) -> str:
     """What DynamoDB answers for `fault` on `operation`: a conflict cancels a
     transaction, rejects a single-item write, and never hits a plain read."""
@@ -64,6 +72,8 @@ class FaultProxy:
         self.seen: dict[str, int] = defaultdict(int)  # requests per operation
         self.injected: dict[str, int] = defaultdict(int)  # faults answered, by kind
         self._chaos: tuple[random.Random, float, tuple[str, ...]] | None = None
+        self.tokens: dict[str, tuple[bytes, tuple]] = {}  # committed, by token
+        self.token_replays = 0  # requests answered from a kept token
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -106,6 +116,28 @@ class FaultProxy:
                 self.injected[fault] += 1
             return fault
 
+    def _token_answer(self, operation: str, body: bytes):
+        """DynamoDB answers a TransactWriteItems whose ClientRequestToken it
+        committed (within 10 minutes) with success and applies nothing; the
+        same token with another request is refused. moto ignores tokens."""
+        token = _token(operation, body)
+        with self.lock:
+            kept = self.tokens.get(token) if token else None
+        if kept is None:
+            return None
+        self.token_replays += 1
+        if kept[0] != body:
+            data = json.dumps({"__type": PREFIX + "IdempotentParameterMismatchException",
+                               "message": "token reused"}).encode()
+            return 400, [("Content-Type", "application/x-amz-json-1.0")], data
+        return kept[1]
+
+    def _keep_token(self, operation: str, body: bytes, answer: tuple) -> None:
+        token = _token(operation, body)
+        if token and answer[0] == 200:
+            with self.lock:
+                self.tokens[token] = (body, answer)
+
     def _forward(self, method: str, path: str, headers: dict, body: bytes):
         connection = http.client.HTTPConnection(
             self.upstream.hostname, self.upstream.port, timeout=30)
@@ -128,8 +160,13 @@ class FaultProxy:
                 fault = proxy._next_fault(operation)
                 if fault in ERRORS:
                     return self._error(_as_answered(fault, operation), body)
-                status, headers, data = proxy._forward(
-                    "POST", self.path, dict(self.headers), body)
+                answered = proxy._token_answer(operation, body)
+                if answered is not None:
+                    status, headers, data = answered
+                else:
+                    status, headers, data = proxy._forward(
+                        "POST", self.path, dict(self.headers), body)
+                    proxy._keep_token(operation, body, (status, headers, data))
                 if fault == "drop_after_commit":
                     self.close_connection = True
                     self.connection.close()  # committed upstream, no answer

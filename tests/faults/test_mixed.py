@@ -273,7 +273,8 @@ def check_every_invariant(calls: list[Call], faults, audit_before: Counter,
     answers = [a for c in calls for a in c.answers]
     print(f"\n{seed}: {len(calls)} use cases, {len(answers)} HTTP requests, "
           f"{sum(faults.seen.values())} DynamoDB requests, "
-          f"{sum(1 for a in answers if a[0] >= 500)} answers 5xx")
+          f"{sum(1 for a in answers if a[0] >= 500)} answers 5xx, "
+          f"{faults.token_replays} answered from a committed token")
     print(Counter((c.kind + (" form" if c.detail.get("page") else ""), a[0],
                    _code(a[2])) for c in calls for a in c.answers))
 
