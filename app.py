@@ -73,6 +73,14 @@ def quarter_hourly(event):
     return retry_outbox().as_dict()
 
 
+@app.schedule(Rate(10, unit=Rate.MINUTES), name="vipps_reconciliation",
+              description="Vipps payments open too long: asked, captured, closed")
+def vipps_reconciliation(event):
+    from chalicelib.vipps.reconcile import scheduled_run
+
+    return scheduled_run()
+
+
 @app.schedule(Cron(0, 6, "*", "*", "?", "*"), name="clearance_reminders",
               description="Police certificate expiry reminders to volunteers")
 def clearance_reminders(event):

@@ -12,6 +12,7 @@ JOBS = (
     ("clearance-reminders", N_("Police certificate reminders")),
     ("import-preview-cleanup", N_("Clean-up of CSV import previews")),
     ("retention", N_("Retention (anonymising inactive clients)")),
+    ("vipps-reconciliation", N_("Vipps payments left open")),
 )
 
 

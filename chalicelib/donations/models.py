@@ -32,6 +32,18 @@ class ByDispute(GlobalSecondaryIndex):
     disputed_at = UnicodeAttribute(range_key=True)
 
 
+class OpenVipps(GlobalSecondaryIndex):
+    """Vipps payments started and not yet seen settled, oldest first (sparse:
+    the marker goes when reconciliation finds them credited or closed)."""
+
+    class Meta:
+        index_name = "vipps-open"
+        projection = AllProjection()
+
+    vipps_open = UnicodeAttribute(hash_key=True)  # "open"
+    opened_at = UnicodeAttribute(range_key=True)  # ISO time the payment began
+
+
 class Donation(BaseModel):
     """One payment by a donor, keyed by what Stripe's events share: the
     payment intent (`pi_...`), else the invoice (`in_...`). Refunds and
@@ -68,7 +80,10 @@ class Donation(BaseModel):
     # invoice's donation (`in_...`), where its refunds and disputes belong.
     alias_of = UnicodeAttribute(null=True)
     refund_parts: MapAttribute = MapAttribute(default=dict)  # re_... -> øre
+    vipps_open = UnicodeAttribute(null=True)  # "open" from start to settled
+    opened_at = UnicodeAttribute(null=True)
     by_month = ByMonth()
+    open_vipps = OpenVipps()
     by_dispute = ByDispute()
 
     @property

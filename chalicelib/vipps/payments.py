@@ -31,6 +31,7 @@ from chalicelib.donations.crediting import (
     Retry,
     credit,
     load_donation,
+    now,
     transact,
     versioned_save,
 )
@@ -88,7 +89,8 @@ def _pending(request: DonationRequest, reference: str) -> Donation:
         frequency="once", fund_id=request.fund_id,
         campaign_id=request.campaign_id, wants_thanks=request.wants_thanks,
         thanks_name=request.thanks_name or None, lang=request.lang,
-        email=request.email or None)
+        email=request.email or None, vipps_open="open",
+        opened_at=now().isoformat(timespec="seconds"))
     try:
         donation.save(condition=Donation.donation_id.does_not_exist())
     except PutError as error:
@@ -167,7 +169,7 @@ def mark_ended(donation: Donation, state: str, extra: list | None = None) -> Non
         if extra:
             transact(list(extra), audit, VIPPS_WEBHOOK)
         return
-    donation.status = state
+    donation.status, donation.vipps_open = state, None
     transact([versioned_save(donation), *(extra or [])], audit, VIPPS_WEBHOOK)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from chalicelib.config import env_bool, env_str, get_settings
+from chalicelib.config import env_bool, env_int, env_str, get_settings
 
 LOCAL_WEBHOOK_SECRET = "vipps_local_test_mode_secret"  # noqa: S105 - local only
 LOCAL_MSN = "123456"
@@ -35,6 +35,7 @@ class VippsSettings(NamedTuple):
     test_flow: bool  # no keys in a local stage: the local Vipps stands in
     system_name: str
     system_version: str
+    reconcile_after_minutes: int  # a payment this old is asked about by the job
 
     def local(self, name: str) -> str:
         return self.local_values.get(name, "")
@@ -63,6 +64,8 @@ def _load() -> VippsSettings:
         test_flow=test_flow,
         system_name=env_str("VIPPS_SYSTEM_NAME", "hjelp-platform")[:30],
         system_version=env_str("VIPPS_SYSTEM_VERSION", "1.0")[:30],
+        reconcile_after_minutes=env_int("VIPPS_RECONCILE_AFTER_MINUTES", 15,
+                                        minimum=1),
     )
 
 

@@ -186,7 +186,7 @@ def test_an_organisation_without_vipps_leaves_its_keys_empty_and_deploys(monkeyp
     assert deploy.missing_secrets(ssm, "no-vipps-test") == []
 
 
-def test_the_six_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
+def test_the_seven_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
     schedules = {}
     for function in functions(resources).values():
         for event in function["Properties"].get("Events", {}).values():
@@ -196,6 +196,7 @@ def test_the_six_scheduled_jobs_run_on_their_schedules_with_the_web_settings(res
     assert schedules == {
         "app.nightly_reconciliation": "cron(30 1 * * ? *)",
         "app.quarter_hourly": "rate(15 minutes)",
+        "app.vipps_reconciliation": "rate(10 minutes)",
         "app.clearance_reminders": "cron(0 6 * * ? *)",
         "app.import_preview_cleanup": "cron(15 2 * * ? *)",
         "app.nightly_retention": "cron(45 2 * * ? *)",

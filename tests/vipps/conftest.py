@@ -116,6 +116,7 @@ class LocalVipps:
         self.payments: dict[str, dict] = {}
         self.capture_keys: list[str] = []
         self.gets: list[str] = []
+        self.away = False  # True: every call answers 503, as Vipps down would
         server.expect_request("/accesstoken/get", method="POST").respond_with_json(
             token_answer())
         server.expect_request("/epayment/v1/payments", method="POST"
@@ -148,6 +149,8 @@ class LocalVipps:
     def _get(self, request):
         reference = request.path.rsplit("/", 1)[-1]
         self.gets.append(reference)
+        if self.away:
+            return self._json(problem(503, "Service Unavailable"), 503)
         if reference not in self.payments:
             return self._json(problem(404, "Not Found", "No such payment"), 404)
         return self._json(self.answer(reference))
