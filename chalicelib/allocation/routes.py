@@ -9,7 +9,7 @@ from chalice import Blueprint
 
 from chalicelib.allocation import actions, view
 from chalicelib.auth.roles import STAFF_ROLES
-from chalicelib.errors import DomainError, ValidationFailed
+from chalicelib.errors import Forbidden
 from chalicelib.web.nav import staff_links
 from chalicelib.web.routing import page
 
@@ -18,21 +18,15 @@ NOTICES = {"transfer": "transfer", "allocate": "allocate", "hold": "hold",
            "repeat": "repeat"}
 
 
-def _render(ctx, error: DomainError | None = None) -> Any:
+def _render(ctx) -> Any:
     built = view.build(ctx.user, ctx.lang, ctx.gettext)
     if any(name in built.panels for name in ("funds", "cash", "campaigns")):
         from chalicelib.audit.service import record
 
         record(ctx.user.actor, "read", "allocation_view", built.month)
-    message = fields = None
-    if error is not None:
-        message = ctx.gettext(error.message, **error.params)
-        if isinstance(error, ValidationFailed):
-            fields = [ctx.gettext(text) for text in error.fields.values()]
     return ctx.render(
-        "allocation/view.html", status=error.status if error else 200,
-        view=built, staff_links=staff_links(ctx.user), error=message,
-        error_fields=fields or [], request_key=secrets.token_hex(12),
+        "allocation/view.html", view=built, staff_links=staff_links(ctx.user),
+        request_key=secrets.token_hex(12),
         notice=NOTICES.get(ctx.query.get("done", "")))
 
 
@@ -42,21 +36,17 @@ def staff_home(ctx):
 
 
 def _act(ctx, action: str, run) -> Any:
-    """Run an action; back to the view with a notice, or the view with the
-    error in the user's language."""
-    from chalicelib.errors import Forbidden
-
-    try:
-        if not view.may_act(ctx.user, action):
-            raise Forbidden()
-        created = run(ctx.form())
-    except DomainError as error:
-        return _render(ctx, error)
+    """Run an action and go back to the view with a notice; a failure shows
+    the view with the form filled in (page(..., form="/staff"))."""
+    if not view.may_act(ctx.user, action):
+        raise Forbidden()
+    created = run(ctx.form())
     done = action if created is not False else "repeat"
     return ctx.redirect(f"/staff?done={done}#{action}")
 
 
-@page(bp, "/staff/allocation/transfer", methods=["POST"], roles=STAFF_ROLES)
+@page(bp, "/staff/allocation/transfer", methods=["POST"], roles=STAFF_ROLES,
+      form="/staff")
 def transfer(ctx):
     return _act(ctx, "transfer", lambda form: actions.transfer(
         form.get("from_fund", ""), form.get("to_fund", ""),
@@ -64,7 +54,8 @@ def transfer(ctx):
         actions.check_key(form.get("request_key", ""))).created)
 
 
-@page(bp, "/staff/allocation/stock", methods=["POST"], roles=STAFF_ROLES)
+@page(bp, "/staff/allocation/stock", methods=["POST"], roles=STAFF_ROLES,
+      form="/staff")
 def allocate(ctx):
     return _act(ctx, "allocate", lambda form: actions.allocate_stock(
         form.get("item_id", ""), form.get("quantity", ""), form.get("location", ""),
@@ -72,7 +63,8 @@ def allocate(ctx):
         actions.check_key(form.get("request_key", ""))))
 
 
-@page(bp, "/staff/allocation/hold", methods=["POST"], roles=STAFF_ROLES)
+@page(bp, "/staff/allocation/hold", methods=["POST"], roles=STAFF_ROLES,
+      form="/staff")
 def hold(ctx):
     return _act(ctx, "hold", lambda form: bool(actions.place_hold(
         form.get("shelter_id", ""), form.get("client_code", ""),

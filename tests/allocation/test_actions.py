@@ -3,6 +3,8 @@ to a shelter and holding a bed, each a POST form that comes back with a notice."
 
 from __future__ import annotations
 
+from tests.form_helpers import read_page
+
 
 def post(client, session, path: str, fields: dict, lang: str = "en"):
     headers, body = session.form(fields)
@@ -131,7 +133,12 @@ def test_a_coordinator_holds_a_bed_from_the_view(client, session_as, demo):
 
 def test_a_bad_client_code_is_named_on_the_view(client, session_as, demo):
     response = post(client, session_as("coordinator"), "/staff/allocation/hold", {
-        "shelter_id": "krisesenter-salten", "client_code": "Ola Nordmann",
-        "hours": "4", "request_key": "form-key-0012"})
-    assert response.status_code == 400
-    assert "K-2025-031" in response.body.decode()
+        "_form": "hold", "shelter_id": "krisesenter-salten",
+        "client_code": "Ola Nordmann", "hours": "4", "request_key": "form-key-0012"})
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["hold-client_code"].invalid
+    assert page.by_id["hold-client_code"].attrs["value"] == "Ola Nordmann"
+    assert page.by_id["hold-hours"].attrs["value"] == "4"
+    assert page.by_id["hold-shelter_id"].selected == ["krisesenter-salten"]
+    assert "K-2025-031" in page.texts["hold-client_code-error"]
