@@ -43,6 +43,7 @@ RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
                   1096, 1827, 2192, 2557, 2922, 3288, 3653)
 STAGES = ("prod", "staging")
 SECRETS = ("secret-key", "stripe-secret-key", "stripe-webhook-secret")
+VIPPS_MODES = ("off", "test", "production")  # the stack's Vipps parameter
 # Optional: only an organisation that takes Vipps online stores these.
 VIPPS_SECRETS = ("vipps-client-id", "vipps-client-secret", "vipps-subscription-key",
                  "vipps-msn", "vipps-webhook-secret")
@@ -70,6 +71,7 @@ class DeploySettings:
     api_throttle_burst: int = 100
     api_throttle_rate: int = 50
     reserved_concurrency: int = 0
+    vipps: str = "off"  # off | test | production (VIPPS_MODES)
 
     def parameters(self) -> dict[str, str]:
         """The stack's parameters (infra/base.json), as CloudFormation wants."""
@@ -83,6 +85,7 @@ class DeploySettings:
             "ApiThrottleBurst": str(self.api_throttle_burst),
             "ApiThrottleRate": str(self.api_throttle_rate),
             "ReservedConcurrency": str(self.reserved_concurrency),
+            "Vipps": self.vipps,
         }
 
 
@@ -159,6 +162,9 @@ def read_settings(env: Mapping[str, str]) -> DeploySettings:
     mail_from = required("MAIL_FROM", EMAIL, "an email address verified in SES")
     operator = required("OPERATOR_EMAIL", EMAIL, "an email address for the alarms")
     domain, certificate = _custom_domain(env, problems)
+    vipps = env.get("VIPPS", "").strip() or "off"
+    if vipps not in VIPPS_MODES:
+        problems.append(f"VIPPS must be one of {', '.join(VIPPS_MODES)}, got {vipps!r}")
     settings = DeploySettings(
         stage=stage, stack=stack, bucket=bucket, region=region,
         mail_from=mail_from, operator_email=operator,
@@ -168,6 +174,7 @@ def read_settings(env: Mapping[str, str]) -> DeploySettings:
         api_throttle_burst=_number(env, "API_THROTTLE_BURST", 100, 1, problems),
         api_throttle_rate=_number(env, "API_THROTTLE_RATE", 50, 1, problems),
         reserved_concurrency=_number(env, "RESERVED_CONCURRENCY", 0, 0, problems),
+        vipps=vipps,
     )
     if problems:
         raise SettingsError(problems)
@@ -267,9 +274,11 @@ def outputs(cf: Any, stack: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in described.get("Outputs", [])}
 
 
-def missing_secrets(ssm: Any, stack: str) -> list[str]:
-    """The secrets (names only) that Parameter Store does not hold yet."""
-    names = [f"/{stack}/{secret}" for secret in SECRETS]
+def missing_secrets(ssm: Any, stack: str, vipps: bool = False) -> list[str]:
+    """The secrets (names only) that Parameter Store does not hold yet (with
+    `vipps`, the five Vipps keys too)."""
+    names = [f"/{stack}/{secret}" for secret in SECRETS + (VIPPS_SECRETS if vipps
+                                                           else ())]
     found = ssm.get_parameters(Names=names, WithDecryption=False)
     present = {p["Name"] for p in found.get("Parameters", [])}
     return [name for name in names if name not in present]
@@ -293,7 +302,8 @@ def main(env: Mapping[str, str] | None = None) -> int:
     result = deploy_stack(session.client("cloudformation"), settings, template_url)
     for key in sorted(result):
         print(f"{key:20} {result[key]}")
-    missing = missing_secrets(session.client("ssm"), settings.stack)
+    missing = missing_secrets(session.client("ssm"), settings.stack,
+                              vipps=settings.vipps != "off")
     if missing:
         print("Secrets not yet in Parameter Store (the routes that need them answer "
               f"503): {', '.join(missing)}. Run: make secrets STACK={settings.stack}")

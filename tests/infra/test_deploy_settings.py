@@ -42,10 +42,18 @@ def test_a_missing_region_is_named():
     ("MAIL_FROM", "gaver"), ("OPERATOR_EMAIL", "drift@"), ("AWS_REGION", "norway"),
     ("LOG_RETENTION_DAYS", "10"), ("LOG_RETENTION_DAYS", "ninety"),
     ("API_THROTTLE_RATE", "0"), ("RESERVED_CONCURRENCY", "-1"), ("STAGE", "local"),
+    ("VIPPS", "on"),
 ])
 def test_a_malformed_setting_is_named_with_what_was_given(name, value):
     [problem] = problems(**{name: value})
     assert problem.startswith(name) and repr(value).strip("'") in problem
+
+
+def test_vipps_is_off_unless_the_operator_chooses_test_or_production():
+    assert deploy.read_settings(GOOD).parameters()["Vipps"] == "off"
+    for mode in ("test", "production"):
+        assert deploy.read_settings({**GOOD, "VIPPS": mode}).parameters()[
+            "Vipps"] == mode
 
 
 def test_a_custom_domain_needs_its_certificate_in_us_east_1():

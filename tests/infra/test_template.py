@@ -184,6 +184,24 @@ def test_an_organisation_without_vipps_leaves_its_keys_empty_and_deploys(monkeyp
     written = secrets.put_secrets(ssm, "no-vipps-test", lambda prompt: next(answers))
     assert written == [f"/no-vipps-test/{name}" for name in SECRET_NAMES]
     assert deploy.missing_secrets(ssm, "no-vipps-test") == []
+    # A stack deployed with Vipps on is told which Vipps keys are missing.
+    assert deploy.missing_secrets(ssm, "no-vipps-test", vipps=True) == [
+        f"/no-vipps-test/{name}" for name in deploy.VIPPS_SECRETS]
+
+
+def test_the_vipps_parameter_turns_vipps_on_against_the_test_or_production_api(
+        template, resources):
+    assert template["Parameters"]["Vipps"]["Default"] == "off"
+    assert template["Parameters"]["Vipps"]["AllowedValues"] == [
+        "off", "test", "production"]
+    web = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
+    assert web["VIPPS_ENABLED"] == {"Fn::If": ["VippsOn", "1", "0"]}
+    assert web["VIPPS_API_BASE"] == {"Fn::If": [
+        "VippsTest", "https://apitest.vipps.no", "https://api.vipps.no"]}
+    conditions = template["Conditions"]
+    assert conditions["VippsOn"] == {"Fn::Not": [{"Fn::Equals": [{"Ref": "Vipps"},
+                                                                  "off"]}]}
+    assert conditions["VippsTest"] == {"Fn::Equals": [{"Ref": "Vipps"}, "test"]}
 
 
 def test_the_seven_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
