@@ -179,35 +179,29 @@ def staff_campaigns(ctx):
                       can_edit=ctx.user.has_any((ADMIN,)))
 
 
-def _campaign_form(ctx, form, errors=None, status=200, new=True):
-    fields = {k: ctx.gettext(v) for k, v in (errors or {}).items()}
-    return ctx.render("donations/campaign_form.html", status=status, form=form,
-                      errors=fields, funds=list_funds(), new=new)
+def _campaign_form(ctx, form, new=True):
+    return ctx.render("donations/campaign_form.html", form=form, new=new,
+                      fund_options=[(fund.fund_id, fund.name(ctx.lang))
+                                    for fund in list_funds()])
 
 
-@page(bp, "/staff/campaigns/new", methods=["GET", "POST"], roles=(ADMIN,))
+@page(bp, "/staff/campaigns/new", methods=["GET", "POST"], roles=(ADMIN,),
+      form=True)
 def new_campaign(ctx):
     if ctx.method == "GET":
         return _campaign_form(ctx, {"active": "1"})
-    form = ctx.form()
-    try:
-        campaign_admin.create_campaign(campaign_admin.validate_campaign(form),
-                                       ctx.user.actor)
-    except ValidationFailed as error:
-        return _campaign_form(ctx, form, error.fields, status=400)
+    campaign_admin.create_campaign(campaign_admin.validate_campaign(ctx.form()),
+                                   ctx.user.actor)
     return ctx.redirect("/staff/campaigns")
 
 
 @page(bp, "/staff/campaigns/{campaign_id}/edit", methods=["GET", "POST"],
-      roles=(ADMIN,))
+      roles=(ADMIN,), form=True)
 def edit_campaign(ctx, campaign_id):
     if ctx.method == "GET":
         form = campaign_admin.as_form(service.get_campaign(campaign_id))
         return _campaign_form(ctx, form, new=False)
     form = {**ctx.form(), "campaign_id": campaign_id}
-    try:
-        campaign_admin.update_campaign(campaign_admin.validate_campaign(form),
-                                       ctx.user.actor)
-    except ValidationFailed as error:
-        return _campaign_form(ctx, form, error.fields, status=400, new=False)
+    campaign_admin.update_campaign(campaign_admin.validate_campaign(form),
+                                   ctx.user.actor)
     return ctx.redirect("/staff/campaigns")

@@ -28,6 +28,7 @@ class UnknownCampaign(NotFound):
 
 class CampaignExists(Conflict):
     code = "campaign_exists"
+    field = "campaign_id"
     message = N_("A campaign with the id %(campaign)s exists already.")
 
 

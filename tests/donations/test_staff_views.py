@@ -9,6 +9,7 @@ from chalicelib.donations.models import Campaign
 from chalicelib.donations.webhook import handle_event
 from tests.conftest import bearer, json_body
 from tests.donations.conftest import event, session_completed
+from tests.form_helpers import read_page
 
 CAMPAIGN = {"campaign_id": "spring-2026", "name_nb": "Våraksjon", "name_en": "Spring appeal",
             "name_es": "Campaña de primavera", "fund_id": "vocational", "goal": "50000",
@@ -38,10 +39,12 @@ def test_a_campaign_form_with_mistakes_is_shown_again_with_messages(client, fund
     headers, body = session_as("admin").form({**CAMPAIGN, "goal": "many",
                                               "ends": "2026-01-01"})
     response = client.post("/staff/campaigns/new?lang=en", body=body, headers=headers)
-    assert response.status_code == 400
-    html = response.body.decode()
-    assert "Enter a whole number of kroner." in html
-    assert "Enter a date on or after the start." in html
+    assert response.status_code == 422
+    page = read_page(response.body.decode())
+    assert page.texts["goal-error"] == "Enter a whole number of kroner."
+    assert page.by_id["goal"].invalid and page.by_id["goal"].attrs["value"] == "many"
+    assert page.texts["ends-error"] == "Enter a date on or after the start."
+    assert page.by_id["name_nb"].attrs["value"] == CAMPAIGN["name_nb"]
     assert Campaign.count() == 0
 
 
@@ -104,3 +107,19 @@ def test_donors_who_agreed_are_on_the_thank_you_list(funds):
     gifts()
     givers = [g for g in money_givers(date.today().year) if g.channel == "stripe"]
     assert [(g.name, g.amount) for g in givers] == [("Sankt Olav menighet", 500_00)]
+
+
+def test_a_campaign_id_taken_already_keeps_the_form_filled_in(client, funds,
+                                                              session_as):
+    admin = session_as("admin")
+    headers, body = admin.form(CAMPAIGN)
+    assert client.post("/staff/campaigns/new", body=body,
+                       headers=headers).status_code == 303
+    headers, body = admin.form({**CAMPAIGN, "name_nb": "Våraksjon to"})
+    response = client.post("/staff/campaigns/new", body=body, headers=headers)
+    page = read_page(response.body.decode())
+    assert response.status_code == 409
+    assert page.by_id["name_nb"].attrs["value"] == "Våraksjon to"
+    assert page.by_id["fund_id"].selected == ["vocational"]
+    assert page.by_id["campaign_id"].invalid
+    assert Campaign.count() == 1
