@@ -1,7 +1,8 @@
 """A small fault-injecting HTTP proxy in front of moto's DynamoDB: it answers
 some requests with the errors real DynamoDB gives under load (moto never
 does), or forwards a request and then drops the response, as a lost answer
-after commit. Like DynamoDB (and unlike moto) it answers a TransactWriteItems
+after commit, or answers 500 after it committed (DynamoDB's "may or may not
+have succeeded"). Like DynamoDB (and unlike moto) it answers a TransactWriteItems
 sent again with a committed ClientRequestToken as done, applying nothing.
 Tests queue faults per operation:
 
@@ -58,7 +59,7 @@ def _as_answered(fault: str, operation: str) -> str:
 # What chaos answers with, and which operations it touches (not DescribeTable,
 # ListTables, Scan: test set-up and checks).
 CHAOS_FAULTS = ("TransactionConflict", "ProvisionedThroughputExceededException",
-                "InternalServerError", "drop_after_commit")
+                "InternalServerError", "drop_after_commit", "error_after_commit")
 WRITES = ("TransactWriteItems", "PutItem", "UpdateItem", "DeleteItem",
           "BatchWriteItem")
 READS = ("GetItem", "Query", "BatchGetItem", "TransactGetItems")
@@ -108,7 +109,7 @@ class FaultProxy:
             elif self._chaos and operation in WRITES + READS:
                 rng, rate, faults = self._chaos
                 fault = rng.choice(faults) if rng.random() < rate else None
-                if fault == "drop_after_commit" and operation not in WRITES:
+                if fault and fault.endswith("_after_commit") and operation not in WRITES:
                     fault = "InternalServerError"  # nothing to commit
             else:
                 fault = None
@@ -167,6 +168,8 @@ class FaultProxy:
                     status, headers, data = proxy._forward(
                         "POST", self.path, dict(self.headers), body)
                     proxy._keep_token(operation, body, (status, headers, data))
+                if fault == "error_after_commit":  # "may or may not have succeeded"
+                    return self._error("InternalServerError", body)
                 if fault == "drop_after_commit":
                     self.close_connection = True
                     self.connection.close()  # committed upstream, no answer

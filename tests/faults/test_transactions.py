@@ -199,3 +199,13 @@ def test_a_requested_reconciliation_whose_take_answer_is_lost_still_runs(faults)
     assert jobs.take_request("reconcile") is True
     assert jobs.is_requested("reconcile") is False
     assert jobs.take_request("reconcile") is False
+
+
+def test_a_transfer_answered_500_after_it_committed_moves_once_and_says_created(
+        client, faults):
+    _funds()
+    faults.fail("TransactWriteItems", "error_after_commit")
+    response = _transfer(client)
+    assert response.status_code == 201
+    assert (balance("general"), balance("winter")) == (40_000, 10_000)
+    assert _audited("transfer") == 1
