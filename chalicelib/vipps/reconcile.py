@@ -20,6 +20,7 @@ twice, or beside the webhook, changes nothing more."""
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter
 from datetime import datetime, timedelta
 
@@ -36,6 +37,7 @@ from chalicelib.vipps.settings import vipps_settings
 log = logging.getLogger("ngo.vipps")
 JOB = "vipps-reconciliation"
 PERIOD_MINUTES = 10  # the schedule's rate: one claimed run per period
+BUDGET_SECONDS = 90  # the function may run 120 s; the rest waits for the next run
 
 
 def period_of(moment: datetime) -> str:
@@ -97,16 +99,23 @@ def reconcile_payment(reference: str) -> str:
     return "raced"
 
 
-def reconcile(now: datetime | None = None) -> dict[str, int]:
-    """Ask Vipps about every open payment older than the settings' minutes;
-    counts per outcome (figures only)."""
+def reconcile(now: datetime | None = None,
+              budget_seconds: float = BUDGET_SECONDS) -> dict[str, int]:
+    """Ask Vipps about every open payment older than the settings' minutes,
+    oldest first, for at most `budget_seconds`; counts per outcome (figures
+    only; `left_for_next_run` when the budget ran out)."""
     settings = vipps_settings()
     counts: Counter[str] = Counter(checked=0)
     if not settings.enabled or settings.test_flow:
         return dict(counts)  # the local Vipps sends its events itself
     moment = now or now_utc()
     cutoff = moment - timedelta(minutes=settings.reconcile_after_minutes)
-    for reference in open_payments(cutoff):
+    deadline = time.monotonic() + budget_seconds
+    references = open_payments(cutoff)
+    for done, reference in enumerate(references):
+        if time.monotonic() >= deadline:
+            counts["left_for_next_run"] = len(references) - done
+            break
         counts["checked"] += 1
         counts[reconcile_payment(reference)] += 1
     return dict(counts)

@@ -229,6 +229,9 @@ def test_the_seven_scheduled_jobs_run_on_their_schedules_with_the_web_settings(r
     retention = [f for f in functions(resources).values()
                  if f["Properties"]["Handler"] == "app.nightly_retention"]
     assert retention[0]["Properties"]["Timeout"] == 900
+    vipps = [f for f in functions(resources).values()
+             if f["Properties"]["Handler"] == "app.vipps_reconciliation"]
+    assert vipps[0]["Properties"]["Timeout"] == 120  # its work stops after 90 s
     mismatches = resources["AlarmReconciliationMismatches"]["Properties"]
     assert mismatches["MetricName"] == "ReconciliationMismatches"
 

@@ -136,3 +136,11 @@ def test_the_admin_sees_how_the_vipps_job_last_ran(client, funds, local_vipps,
     text = page.body.decode()
     assert "Vipps-betalinger som står åpne" in text
     assert text.count("Fullført") >= 1
+
+
+def test_a_run_out_of_time_leaves_the_rest_for_the_next_run(client, funds, local_vipps):
+    reference = start_gift(client)
+    local_vipps.approve(reference)
+    assert reconcile(later(), budget_seconds=0) == {"checked": 0, "left_for_next_run": 1}
+    assert local_vipps.gets == [] and not Donation.get(reference).credited
+    assert reconcile(later()) == {"checked": 1, "credited": 1}
