@@ -11,16 +11,18 @@ from chalicelib import idempotency
 from chalicelib.audit.service import record, record_many
 from chalicelib.auth.roles import ADMIN, FINANCE, STAFF
 from chalicelib.disbursements import bridging, cashbox, service, totals
-from chalicelib.errors import N_, DomainError, ValidationFailed
+from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.purposes import PURPOSES
 from chalicelib.funds.service import list_funds
-from chalicelib.money import parse_nok
+from chalicelib.money import format_nok, parse_nok
 from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 
 bp = Blueprint(__name__)
 PAYERS = (STAFF, FINANCE, ADMIN)
+METHOD_LABELS = {"cash": N_("Cash"), "payment_card": N_("Payment card"),
+                 "bank_transfer": N_("Bank transfer")}
 DECIDERS = (FINANCE, ADMIN)
 add_staff_link("/staff/disbursements", N_("Emergency cash"), PAYERS, order=20)
 add_staff_link("/staff/cash-boxes", N_("Cash boxes"), DECIDERS, order=32)
@@ -188,45 +190,43 @@ def _page_request(ctx, form: dict[str, str]) -> service.Request:
     return service.validate(data)
 
 
-@page(bp, "/staff/disbursements", methods=["GET", "POST"], roles=PAYERS)
+@page(bp, "/staff/disbursements", methods=["GET", "POST"], roles=PAYERS, form=True)
 def disbursements_page(ctx):
-    form = ctx.form() if ctx.method == "POST" else {}
-    created, fields = None, {}
-    error: DomainError | None = None
-    if form:
-        try:
-            created, _ = service.create(
-                _page_request(ctx, form),
-                ctx.user.actor,
-                form.get(idempotency.FORM_FIELD) or None,
-            )
-            form = {}
-        except ValidationFailed as failure:
-            fields, error = failure.fields, failure
-        except (service.ClientLimitExceeded, service.PurposeNotCovered) as failure:
-            error = failure
+    created = None
+    if ctx.method == "POST":
+        form = ctx.form()
+        created, _ = service.create(
+            _page_request(ctx, form),
+            ctx.user.actor,
+            form.get(idempotency.FORM_FIELD) or None,
+        )
     pending = service.pending() if ctx.user.has_any(DECIDERS) else []
     record_many(ctx.user.actor, "read", "disbursement",
                 [str(item.disbursement_id) for item in pending])
+    failure = ctx.failure
     return ctx.render(
         "disbursements/index.html",
-        status=400 if error else 200,
-        funds=list_funds(),
-        boxes=cashbox.list_boxes(),
+        fund_options=[("", ctx.gettext("(the cash box's fund)"))] + [
+            (fund.fund_id, f"{fund.name(ctx.lang)} ({format_nok(int(fund.balance))})")
+            for fund in list_funds()],
+        box_options=[("", ctx.gettext("None"))] + [
+            (box.fund_id, f"{box.name(ctx.lang)} ({format_nok(int(box.balance))})")
+            for box in cashbox.list_boxes()],
+        purpose_options=[(code, ctx.gettext(name)) for code, name in PURPOSES.items()],
+        method_options=[(code, ctx.gettext(METHOD_LABELS[code]))
+                        for code in service.METHODS],
         purposes=PURPOSES,
-        methods=service.METHODS,
         pending=pending,
         created=created,
-        form=form,
-        error=error and ctx.gettext(error.message, **error.params),
-        fields=fields,
-        limit_warning=isinstance(error, service.ClientLimitExceeded),
+        limit_warning=failure is not None
+        and failure.code == service.ClientLimitExceeded.code,
         can_override=ctx.user.has_any(DECIDERS),
         idempotency_key=idempotency.new_nonce(),
     )
 
 
-@page(bp, "/staff/disbursements/{disbursement_id}", methods=["POST"], roles=DECIDERS)
+@page(bp, "/staff/disbursements/{disbursement_id}", methods=["POST"], roles=DECIDERS,
+      form="/staff/disbursements")
 def decide_page(ctx, disbursement_id):
     form = ctx.form()
     item = _decide(ctx, disbursement_id, form.get("action", ""), form.get("reason", ""))

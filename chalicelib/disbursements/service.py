@@ -36,11 +36,13 @@ METHODS = ("cash", "payment_card", "bank_transfer")
 class PurposeNotCovered(DomainError):
     code = "purpose_not_covered"
     status = 422
+    field = "fund_id"
     message = N_("The fund %(fund)s does not pay for %(purpose)s.")
 
 
 class ClientLimitExceeded(Conflict):
     code = "client_limit_exceeded"
+    field = "amount"
     message = N_(
         "Client %(client)s has received %(total)s in the last 30 days; with this "
         "payment it would pass the limit of %(limit)s. Only finance can override."

@@ -37,6 +37,7 @@ class FormFailure:
     errors: dict[str, str] = field(default_factory=dict)  # field -> translated
     status: int = 422
     kind: str = "error"  # "error", or "restored" after a new login
+    code: str = ""  # the error's code, for a page that offers more on one
 
     @property
     def form(self) -> str:
@@ -59,7 +60,7 @@ def failure_for(error: DomainError, values: dict[str, list[str]],
     if bad_field and bad_field not in errors:
         errors[bad_field] = message
     status = 422 if error.status == 400 else error.status
-    return FormFailure(_shown(values), message, errors, status)
+    return FormFailure(_shown(values), message, errors, status, code=error.code)
 
 
 def _shown(values: dict[str, list[str]]) -> dict[str, list[str]]:

@@ -8,6 +8,7 @@ from chalicelib.demo import load_demo_data
 from chalicelib.disbursements.models import Disbursement
 from chalicelib.funds.service import reconcile
 from tests.conftest import DEMO_PASSWORD
+from tests.form_helpers import read_page
 from tests.money_helpers import balance, make_fund
 
 
@@ -38,7 +39,7 @@ def test_the_form_shows_the_limit_warning_and_finance_may_override(
         form_pay(client, staff, amount="1900", idempotency_key=f"k{number}")
     warned = form_pay(client, staff, amount="1000", idempotency_key="k9")
     text = warned.body.decode()
-    assert warned.status_code == 400 and "K-2025-031" in text
+    assert warned.status_code == 409 and "K-2025-031" in text
     assert 'name="override_limit"' not in text
     offered = form_pay(client, finance, amount="1000", idempotency_key="k9")
     assert 'name="override_limit"' in offered.body.decode()
@@ -86,3 +87,19 @@ def test_volunteers_never_see_client_pages(client, session_as):
     page = client.get("/staff/clients/K-2025-031",
                       headers=session_as("volunteer").headers())
     assert page.status_code == 403
+
+
+def test_a_name_for_a_client_code_keeps_the_payment_form_filled_in(client, session_as):
+    make_fund("general", nok=1000)
+    page = form_pay(client, session_as("staff"), client_code="Maria Olsen",
+                    purpose="clothes", note="Vinterstøvler")
+    form = read_page(page.body.decode())
+    assert page.status_code == 422
+    assert form.by_id["client_code"].invalid
+    assert form.by_id["client_code"].attrs["value"] == "Maria Olsen"
+    assert form.by_id["amount"].attrs["value"] == "450,50"
+    assert form.by_id["purpose"].selected == ["clothes"]
+    assert form.by_id["fund_id"].selected == ["general"]
+    assert form.by_id["note"].attrs["value"] == "Vinterstøvler"
+    assert 'name="idempotency_key" value="form-1"' in page.body.decode()
+    assert balance("general") == 1000_00
