@@ -45,6 +45,7 @@ from tests.shelters.helpers import make_shelter
 SEED = int(os.environ.get("FAULT_SEED", "20261204"))
 RATE = float(os.environ.get("FAULT_RATE", "0.15"))  # of DynamoDB requests
 REQUESTS = int(os.environ.get("FAULT_REQUESTS", "80"))  # use cases asked for
+WORKERS = int(os.environ.get("FAULT_WORKERS", "4"))  # client threads at once
 TRIES = 10  # a client gives up after this many answers of 5xx
 BEDS, STOCK = 4, 40
 OPENING = {fund: nok * 100 for fund, *_rest, nok in funds_demo.DEMO_FUNDS}
@@ -254,7 +255,7 @@ def test_mixed_use_cases_under_dynamodb_faults_keep_every_invariant(
                           f"FAULT_SEED={SEED}, faults {dict(faults.injected)}")
 
 
-def test_mixed_use_cases_from_four_threads_at_once_keep_every_invariant(
+def test_mixed_use_cases_from_client_threads_at_once_keep_every_invariant(
         client, faults, world, threads_own_requests):
     # The seed fixes what is asked and the faults drawn, not which thread
     # meets them first.
@@ -262,7 +263,7 @@ def test_mixed_use_cases_from_four_threads_at_once_keep_every_invariant(
     calls = plan(rng)
     audit_before = _audited()
     faults.chaos(random.Random(SEED + 3), RATE)
-    run_at_once(client, calls, workers=4)
+    run_at_once(client, calls, workers=WORKERS)
     faults.calm()
     check_every_invariant(calls, faults, audit_before,
                           f"threads, FAULT_SEED={SEED}, faults {dict(faults.injected)}")
