@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-dev
 PYTEST_ARGS ?=
 
 .PHONY: run test lint typecheck messages routes compile check-messages package reconcile audit-verify bench browser clean \
-	deploy secrets admin
+	deploy secrets admin vipps-webhook
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ deploy: compile
 # make secrets STACK=...: asks for the secrets and stores them in Parameter Store.
 secrets: $(STAMP)
 	$(PY) -m devtools.secrets
+
+# make vipps-webhook STACK=...: registers the stack's Vipps webhook once, keeps its secret.
+vipps-webhook: $(STAMP)
+	$(PY) -m devtools.vipps_webhook
 
 # make admin EMAIL=... STACK=...: the first administrator (Cognito user + admin group).
 admin: $(STAMP)

@@ -82,11 +82,13 @@ def _common_headers() -> dict[str, str]:
     }
 
 
-def _send(method: str, path: str, headers: dict[str, str],
-          body: dict[str, Any] | None = None) -> tuple[int, Any]:
+def send(method: str, path: str, headers: dict[str, str],
+         body: dict[str, Any] | None = None, base: str = "") -> tuple[int, Any]:
+    """One HTTP exchange with Vipps (at `base`, else the settings' API):
+    the status and the parsed JSON answer; VippsError(0) when unreachable."""
     import urllib3
 
-    url = vipps_settings().api_base + path
+    url = (base or vipps_settings().api_base) + path
     data = json.dumps(body).encode() if body is not None else None
     if data is not None:
         headers = {**headers, "Content-Type": "application/json"}
@@ -111,7 +113,7 @@ def access_token() -> str:
         headers = {**_common_headers(),
                    "client_id": vipps_secret("vipps-client-id"),
                    "client_secret": vipps_secret("vipps-client-secret")}
-        status, answer = _send("POST", "/accesstoken/get", headers)
+        status, answer = send("POST", "/accesstoken/get", headers)
         if status != 200 or not isinstance(answer, dict) or not answer.get(
                 "access_token"):
             raise VippsError(status or 502, answer if isinstance(answer, dict) else {})
@@ -131,7 +133,7 @@ def call(method: str, path: str, body: dict[str, Any] | None = None,
         headers = {**_common_headers(), "Authorization": f"Bearer {access_token()}"}
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key[:50]
-        status, answer = _send(method, path, headers, body)
+        status, answer = send(method, path, headers, body)
         if status == 401 and attempt == 1:  # a token Vipps no longer takes
             forget_token()
             continue
