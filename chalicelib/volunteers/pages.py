@@ -189,24 +189,23 @@ def _staff_change(ctx, volunteer_id: str) -> None:
         raise ValidationFailed()
 
 
-@page(bp, "/staff/volunteer-tasks", methods=["GET", "POST"], roles=MANAGERS)
+@page(bp, "/staff/volunteer-tasks", methods=["GET", "POST"], roles=MANAGERS,
+      form=True)
 def staff_tasks(ctx):
-    errors, data = {}, {}
     if ctx.method == "POST":
-        data = ctx.form()
-        try:
-            task = tasks.create_task(data, ctx.user.actor)
-            return ctx.redirect(f"/staff/volunteer-tasks/{task.task_id}")
-        except ValidationFailed as error:
-            errors = {k: ctx.gettext(v) for k, v in error.fields.items()}
+        task = tasks.create_task(ctx.form(), ctx.user.actor)
+        return ctx.redirect(f"/staff/volunteer-tasks/{task.task_id}")
+    anything = [("", ctx.gettext("Any"))]
     return _render(
         ctx,
         "tasks.html",
-        status=400 if errors else 200,
-        errors=errors,
-        data=data,
         tasks=tasks.list_tasks(),
         open_count=tasks.open_tasks_without_volunteer(),
+        region_options=list(rules.REGIONS.items()),
+        language_options=anything + [
+            (code, ctx.gettext(label)) for code, label in rules.LANGUAGES.items()],
+        skill_options=anything + [
+            (code, ctx.gettext(label)) for code, label in rules.SKILLS.items()],
     )
 
 

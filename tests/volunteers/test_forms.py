@@ -68,3 +68,20 @@ def test_a_bad_clearance_date_keeps_every_date_and_marks_the_expiry(client, sess
     assert ("#clearance-police_expires_on",
             page.texts["clearance-police_expires_on-error"]) in page.summary_links
     assert service.get_volunteer(volunteer).police_expires_on == before
+
+
+def test_a_task_naming_a_phone_keeps_what_was_typed_and_marks_the_text(
+        client, session_as):
+    response = post(client, session_as("coordinator"), "/staff/volunteer-tasks",
+                    {"what": "Følge til lege, ring 912 34 567", "starts_at":
+                     "2026-03-10T10:00", "minutes": "90", "place": "Oslo sentrum",
+                     "region": "oslo", "language": "es", "skill": "",
+                     "client_facing": "yes"})
+    page = read_page(response.body.decode())
+    assert response.status_code == 422
+    assert page.by_id["what"].invalid
+    assert page.by_id["what"].attrs["value"] == "Følge til lege, ring 912 34 567"
+    assert page.by_id["minutes"].attrs["value"] == "90"
+    assert page.by_id["language"].selected == ["es"]
+    assert "checked" in page.by_id["client_facing"].attrs
+    assert tasks.list_tasks() == []
