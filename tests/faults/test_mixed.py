@@ -129,7 +129,8 @@ def plan(rng: random.Random, count: int = REQUESTS) -> list[Call]:
             call = Call(kind, "/api/funds/transfers", body, headers,
                         {"from": source, "to": target, "amount": amount})
         elif kind == "disbursement":
-            amount = rng.choice([100, 300, 800]) * 100
+            # 2,500 kr is over the four-eyes threshold: finance approves it.
+            amount = rng.choice([100, 300, 800, 2500]) * 100
             body, headers = _api("staff", f"mix-pay-{n}", {
                 "client_code": f"K-2025-{100 + n}", "amount": amount,
                 "purpose": "food", "method": "cash", "fund_id": "emergency-cash"})
@@ -153,6 +154,20 @@ def plan(rng: random.Random, count: int = REQUESTS) -> list[Call]:
     return calls
 
 
+def follow_up(call: Call) -> Call | None:
+    """Finance approves a disbursement that waits for a second person."""
+    status, _headers, body = call.final
+    if call.kind != "disbursement" or status not in (200, 201) or not call.done():
+        return None
+    if body["status"] != "pending":
+        return None
+    body_bytes, headers = _api("finance", "-", {})
+    headers.pop("Idempotency-Key")
+    return Call("approval", f"/api/disbursements/{body['disbursement_id']}/approve",
+                body_bytes, headers, {"amount": call.detail["amount"]},
+                resend_after_success=call.resend_after_success)
+
+
 def send(client, call: Call) -> None:
     if call.method == "GET":
         response = client.get(call.path, headers=call.headers)
@@ -171,6 +186,10 @@ def run(client, calls: list[Call], rng: random.Random) -> None:
         send(client, call)
         if call.done() or len(call.answers) >= TRIES:
             waiting.remove(call)
+            then = follow_up(call)
+            if then:
+                calls.append(then)
+                waiting.append(then)
 
 
 def run_at_once(client, calls: list[Call], workers: int) -> None:
@@ -194,6 +213,9 @@ def run_at_once(client, calls: list[Call], workers: int) -> None:
                 return
             if not (call.done() or len(call.answers) >= TRIES):
                 line.put(call)
+            elif then := follow_up(call):
+                calls.append(then)  # list.append is atomic
+                line.put(then)
 
     threads = [threading.Thread(target=work) for _ in range(workers)]
     for thread in threads:
@@ -315,6 +337,7 @@ def _code(body: Any) -> str | None:
 
 def _record_id(kind: str, body: dict) -> str:
     return str(body.get({"transfer": "movement_id", "disbursement": "disbursement_id",
+                         "approval": "disbursement_id",
                          "hold": "hold_id", "distribution": "movement_id"}[kind]))
 
 
@@ -327,7 +350,7 @@ def _money_adds_up(calls: list[Call], seed: str) -> None:
     for call in _committed(calls, "transfer"):
         expected[call.detail["from"]] -= call.detail["amount"]
         expected[call.detail["to"]] += call.detail["amount"]
-    paid = [c for c in _committed(calls, "disbursement")
+    paid = [c for c in _committed(calls, "disbursement") + _committed(calls, "approval")
             if c.final[2]["status"] == "paid"]
     expected["emergency-cash"] -= sum(c.detail["amount"] for c in paid)
     balances = {fund.fund_id: int(fund.balance) for fund in Fund.scan()}
@@ -364,6 +387,7 @@ def _one_audit_entry_per_change(calls: list[Call], before: Counter,
     # A gift whose refund came first: the credit, then the refund applied.
     assert added[("create", "donation")] <= committed["refund"], seed
     assert added[("create", "disbursement")] == committed["disbursement"], seed
+    assert added[("approve", "disbursement")] == committed["approval"], seed
     assert added[("create", "hold")] == committed["hold"], seed
     assert added[("update", "client")] == committed["distribution"], seed
     assert added[("charge.refunded", "stripe_event")] == committed["refund"], seed
