@@ -121,16 +121,12 @@ def _edit(ctx, shelter_id: str | None) -> Any:
     shelter = service.get_shelter(shelter_id) if shelter_id else None
     secret = registry.confidential(shelter_id, ctx.user.actor) if shelter_id else None
     if ctx.method != "POST":
-        return ctx.render("shelters/edit.html", shelter=shelter,
-                          values=_values_of(shelter, secret), errors={},
-                          **_common(ctx))
-    values: dict[str, Any] = dict(ctx.form())
-    try:
-        shelter_id = _save(ctx, shelter_id, values)
-    except ValidationFailed as error:
-        errors = {k: ctx.gettext(v) for k, v in error.fields.items()}
-        return ctx.render("shelters/edit.html", status=400, shelter=shelter,
-                          values=values, errors=errors, **_common(ctx))
+        return ctx.render(
+            "shelters/edit.html", shelter=shelter, values=_values_of(shelter, secret),
+            type_options=[(code, ctx.gettext(label))
+                          for code, label in rules.SHELTER_TYPES.items()],
+            **_common(ctx))
+    shelter_id = _save(ctx, shelter_id, dict(ctx.form()))
     return ctx.redirect(f"/staff/shelters/{shelter_id}?done=saved")
 
 
@@ -157,12 +153,13 @@ def _values_of(shelter, secret) -> dict[str, Any]:
     return values
 
 
-@page(bp, "/staff/shelters/new", methods=["GET", "POST"], roles=COORD)
+@page(bp, "/staff/shelters/new", methods=["GET", "POST"], roles=COORD, form=True)
 def new_shelter(ctx):
     return _edit(ctx, None)
 
 
-@page(bp, "/staff/shelters/{shelter_id}/edit", methods=["GET", "POST"], roles=COORD)
+@page(bp, "/staff/shelters/{shelter_id}/edit", methods=["GET", "POST"], roles=COORD,
+      form=True)
 def edit_shelter(ctx, shelter_id):
     return _edit(ctx, shelter_id)
 

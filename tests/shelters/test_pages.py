@@ -54,9 +54,13 @@ def test_registering_a_shelter_with_bad_input_names_the_fields_and_saves_nothing
         {"name": "", "kind": "castle", "region": "Oslo", "total": "-1"}
     )
     response = client.post("/staff/shelters/new?lang=en", headers=headers, body=body)
-    assert response.status_code == 400
-    text = response.body.decode()
-    assert "This field is required." in text and "Choose a shelter type." in text
+    assert response.status_code == 422
+    page = read_page(response.body.decode())
+    assert page.texts["name-error"] == "This field is required."
+    assert page.by_id["name"].invalid and page.by_id["kind"].invalid
+    assert page.texts["kind-error"] == "Choose a shelter type."
+    assert page.by_id["region"].attrs["value"] == "Oslo"
+    assert page.by_id["total"].attrs["value"] == "-1"
     assert registry.list_shelters() == []
 
 
@@ -141,3 +145,14 @@ def test_counts_below_what_is_held_keep_the_numbers_typed_in_norwegian(
     assert page.by_id["counts-total"].attrs["value"] == "-1"
     assert page.by_id["counts-occupied"].attrs["value"] == "1"
     assert service.shelter_counts(service.get_shelter("sh-test")).total == 2
+
+
+def test_the_edit_form_shows_the_shelter_as_stored(client, session_as):
+    make_shelter(total=2)
+    response = client.get("/staff/shelters/sh-test/edit",
+                          headers=session_as("coordinator").headers())
+    page = read_page(response.body.decode())
+    stored = service.get_shelter("sh-test")
+    assert page.by_id["name"].attrs["value"] == stored.name
+    assert page.by_id["kind"].selected == [stored.kind]
+    assert not page.by_id["name"].invalid
