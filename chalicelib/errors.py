@@ -16,6 +16,24 @@ def N_(message: str) -> str:
     return message
 
 
+class Label(str):
+    """A message parameter that is itself a msgid (a purpose, a storage
+    place): translated with the message, in the reader's language."""
+
+
+class Names(dict):
+    """A message parameter that is a record's name in each language
+    (`{"nb": ..., "en": ...}`): shown in the reader's language."""
+
+    def __init__(self, names: object, fallback: str = "") -> None:
+        as_dict = getattr(names, "as_dict", None)
+        super().__init__(as_dict() if as_dict else dict(names or {}))  # type: ignore[call-overload]
+        self.fallback = fallback
+
+    def in_language(self, lang: str) -> str:
+        return str(self.get(lang) or self.get("nb") or self.get("en") or self.fallback)
+
+
 class DomainError(Exception):
     code = "bad_request"
     status = 400

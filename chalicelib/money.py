@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import re
 
+from chalicelib.errors import N_
+
 CURRENCY = "NOK"
+# How money (or a gift in kind) came in, as pages name it (the `channel` filter).
+CHANNELS = {
+    "stripe": N_("Card (Stripe)"),
+    "vipps": N_("Vipps"),
+    "bank": N_("Bank transfer"),
+    "in_kind": N_("In kind"),
+}
 _AMOUNT = re.compile(r"^\s*(\d{1,9})(?:[.,](\d{1,2}))?\s*$")
 
 

@@ -17,6 +17,7 @@ from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from chalicelib.errors import N_, NotFound
+from chalicelib.money import CHANNELS
 
 SMALL = 3  # counts below this are not published
 SECTIONS: dict[str, str] = {
@@ -140,8 +141,9 @@ def annual_report(year: int, _: Gettext, publication: bool = False) -> Report:
     figures: list[Figure] = []
     money = yearly.money_in(year)
     by_channel = sorted(money.by_channel.items())
-    figures += [Figure("donations", f"{channel}#{month}", f"{channel} {month}",
-                       count, amount)
+    figures += [Figure("donations", f"{channel}#{month}",
+                       f"{_(CHANNELS[channel]) if channel in CHANNELS else channel} "
+                       f"{month}", count, amount)
                 for (channel, month), (count, amount) in by_channel]
     figures.append(Figure("donations", "total", _("Total"),
                           sum(c for c, _a in money.by_channel.values()),

@@ -39,7 +39,7 @@ def recent_entries(ctx):
     entries, more = audit.search(filters, limit=200)
     return ctx.render("audit/recent.html", status=400 if fields else 200,
                       entries=entries, more=more, filters=filters, fields=fields,
-                      query=ctx.query)
+                      query=ctx.query, actions=audit.ACTIONS)
 
 
 @page(bp, "/staff/audit.csv", roles=(ADMIN,))

@@ -15,6 +15,7 @@ from pynamodb.exceptions import PutError
 
 from chalicelib.audit.models import AuditEntry
 from chalicelib.db import is_condition_failure
+from chalicelib.errors import N_
 
 
 class Actor(NamedTuple):
@@ -99,6 +100,26 @@ def recent(limit: int = 100, days: int = 7) -> list[AuditEntry]:
             break
     return entries
 
+
+# Audit actions as the viewer names them; an action not listed shows its id.
+ACTIONS = {
+    "read": N_("Read"),
+    "create": N_("Created"),
+    "update": N_("Changed"),
+    "delete": N_("Deleted"),
+    "approve": N_("Approved"),
+    "reject": N_("Rejected"),
+    "reverse": N_("Reversed"),
+    "cancel": N_("Cancelled"),
+    "anonymise": N_("Anonymised"),
+    "export": N_("Exported"),
+    "login": N_("Logged in"),
+    "logout": N_("Logged out"),
+    "login_failed": N_("Failed login"),
+    "login_delayed": N_("Login delayed"),
+    "role_change": N_("Roles changed"),
+    "user_removed": N_("User removed"),
+}
 
 @dataclass(frozen=True)
 class Filters:

@@ -13,7 +13,7 @@ from chalicelib.auth.roles import ADMIN, FINANCE, STAFF
 from chalicelib.disbursements import bridging, cashbox, service, totals
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.purposes import PURPOSES
-from chalicelib.funds.service import list_funds
+from chalicelib.funds.service import account_names, list_funds
 from chalicelib.money import format_nok, parse_nok
 from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
@@ -206,9 +206,11 @@ def disbursements_page(ctx):
     failure = ctx.failure
     return ctx.render(
         "disbursements/index.html",
-        fund_options=[("", ctx.gettext("(the cash box's fund)"))] + [
+        # The first fund (unrestricted) is the default: the form is valid as it opens.
+        fund_options=[
             (fund.fund_id, f"{fund.name(ctx.lang)} ({format_nok(int(fund.balance))})")
-            for fund in list_funds()],
+            for fund in list_funds()] + [("", ctx.gettext("(the cash box's fund)"))],
+        account_names=account_names(ctx.lang),
         box_options=[("", ctx.gettext("None"))] + [
             (box.fund_id, f"{box.name(ctx.lang)} ({format_nok(int(box.balance))})")
             for box in cashbox.list_boxes()],
@@ -363,6 +365,7 @@ def cash_boxes_page(ctx):
         "disbursements/cash_boxes.html",
         notice=notice,
         boxes=boxes,
+        fund_names=account_names(ctx.lang),
         counts={b.fund_id: cashbox.counts(b.fund_id, 3) for b in boxes},
         idempotency_key=idempotency.new_nonce(),
     )

@@ -20,6 +20,8 @@ from chalicelib.errors import (
     Conflict,
     DomainError,
     Forbidden,
+    Label,
+    Names,
     NotFound,
     ValidationFailed,
 )
@@ -144,7 +146,8 @@ def _check_fund(req: Request) -> Request:
     if fund.kind != "fund" or not fund.active:
         raise ValidationFailed({"fund_id": N_("Choose an open fund.")})
     if not fund_pays(fund.restricted, fund.purposes, req.purpose):
-        raise PurposeNotCovered(fund=fund.name("en"), purpose=req.purpose)
+        raise PurposeNotCovered(fund=Names(fund.names, fund.fund_id),
+                                purpose=Label(PURPOSES.get(req.purpose, req.purpose)))
     return req._replace(fund_id=fund_id)
 
 

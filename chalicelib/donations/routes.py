@@ -15,7 +15,7 @@ from chalicelib.donations import reports, service
 from chalicelib.donations.checks import REASONS
 from chalicelib.donations.settings import donation_settings
 from chalicelib.errors import N_, NotFound, TooManyRequests, ValidationFailed
-from chalicelib.funds.service import list_funds
+from chalicelib.funds.service import account_names, list_funds
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 
@@ -176,7 +176,8 @@ def api_donations(ctx):
 @page(bp, "/staff/campaigns", roles=READERS)
 def staff_campaigns(ctx):
     return ctx.render("donations/campaigns.html", campaigns=service.list_campaigns(),
-                      can_edit=ctx.user.has_any((ADMIN,)))
+                      can_edit=ctx.user.has_any((ADMIN,)),
+                      fund_names=account_names(ctx.lang))
 
 
 def _campaign_form(ctx, form, new=True):

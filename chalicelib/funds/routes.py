@@ -125,6 +125,7 @@ def funds_page(ctx):
     return ctx.render(
         "funds/index.html",
         funds=funds,
+        fund_names=service.account_names(ctx.lang),
         waiting=[(f, rules.pending(f)) for f in funds if f.pending_rules],
         last_check=service.last_reconciliation() if is_admin else None,
         check_queued=is_admin and service.reconciliation_queued(),
@@ -143,7 +144,9 @@ def fund_ledger_page(ctx, fund_id):
     entries, after = service.ledger_page(fund_id, 50, ctx.query.get("after"))
     record(ctx.user.actor, "read", "ledger", fund_id)
     return ctx.render(
-        "funds/ledger.html", fund=fund, entries=entries, after=after, purposes=PURPOSES
+        "funds/ledger.html", fund=fund, entries=entries, after=after, purposes=PURPOSES,
+        kinds=service.MOVEMENT_KINDS, memos=service.SYSTEM_MEMOS,
+        account_names=service.account_names(ctx.lang),
     )
 
 

@@ -77,7 +77,33 @@ def list_funds(
     ]
     if public_only:
         funds = [fund for fund in funds if fund.public]
-    return sorted(funds, key=lambda fund: fund.fund_id)
+    # Unrestricted funds first: a form's first fund is what a browser
+    # preselects, and an earmark chosen by accident cannot be undone.
+    return sorted(funds, key=lambda fund: (bool(fund.restricted), fund.fund_id))
+
+
+# A ledger entry's kind and the memos the system writes, as staff read them.
+MOVEMENT_KINDS = {
+    "opening": N_("Opening balance"),
+    "transfer": N_("Transfer"),
+    "adjustment": N_("Adjustment"),
+    "disbursement": N_("Payment to a client"),
+    "reversal": N_("Reversed payment"),
+    "cash_topup": N_("Cash box top-up"),
+    "gift": N_("Offline gift"),
+    "donation": N_("Online donation"),
+    "refund": N_("Refund"),
+}
+SYSTEM_MEMOS = {"Online donation": N_("Online donation"),
+                "Vipps donation": N_("Vipps donation")}
+
+
+def account_names(lang: str) -> dict[str, str]:
+    """Every fund's and cash box's name in `lang`, by id (closed ones too:
+    old records still name them), for pages that list records by fund."""
+    accounts = (list_funds(include_inactive=True)
+                + list_funds(include_inactive=True, kind="cash_box"))
+    return {account.fund_id: account.name(lang) for account in accounts}
 
 
 def post_movement(

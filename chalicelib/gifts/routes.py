@@ -11,7 +11,7 @@ from chalicelib.audit.service import record
 from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.core.thanks import register_money_givers
 from chalicelib.errors import N_, ValidationFailed
-from chalicelib.funds.service import list_funds
+from chalicelib.funds.service import account_names, list_funds
 from chalicelib.gifts import service
 from chalicelib.money import parse_nok
 from chalicelib.web.nav import add_staff_link
@@ -104,6 +104,7 @@ def gifts_page(ctx):
     return ctx.render(
         "gifts/index.html",
         fund_options=_fund_options(ctx),
+        fund_names=account_names(ctx.lang),
         gifts=gifts,
         notice=notice,
         today=date.today().isoformat(),

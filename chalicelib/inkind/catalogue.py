@@ -8,10 +8,15 @@ import re
 from datetime import UTC, date, datetime
 
 from chalicelib import privacy
-from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
+from chalicelib.errors import N_, Conflict, Names, NotFound, ValidationFailed
 from chalicelib.inkind.models import Item
 
-KINDS = ("goods", "perishable", "ticket", "kit")
+KINDS = {
+    "goods": N_("Goods"),
+    "perishable": N_("Perishable"),
+    "ticket": N_("Ticket or voucher"),
+    "kit": N_("Kit of several items"),
+}
 UNITS = {
     "piece": N_("piece"),
     "pack": N_("pack"),
@@ -62,7 +67,7 @@ def list_items() -> list[Item]:
 
 def check_not_expired(item: Item, on: date | None = None) -> None:
     if item.expires_on and date.fromisoformat(item.expires_on) < (on or today()):
-        raise ItemExpired(item=item.name("en"), date=item.expires_on)
+        raise ItemExpired(item=Names(item.names, item.item_id), date=item.expires_on)
 
 
 def quantity_of(value: object, field: str = "quantity") -> int:

@@ -112,7 +112,7 @@ def receipt_form(ctx):
         item_options=_item_options(ctx, catalogue.list_items()),
         location_options=_location_options(ctx),
         need_options=[("", "-")] + [
-            (need.need_id, f"{need.item_id} ({need.wanted})")
+            (need.need_id, f"{need.text(ctx.lang)} ({need.wanted})")
             for need in needs.open_needs()],
         request_id=request_id(),
     )
@@ -216,13 +216,17 @@ def catalogue_page(ctx):
             int(form["low_stock"]) if form.get("low_stock", "").isdigit() else 0,
         )
         return ctx.redirect("/staff/inkind/catalogue")
+    items = catalogue.list_items()
     return ctx.render(
         "inkind/catalogue.html",
-        items=catalogue.list_items(),
+        items=items,
+        item_names={item.item_id: item.name(ctx.lang) for item in items},
         units=catalogue.UNITS,
         unit_options=[(code, ctx.gettext(label))
                       for code, label in catalogue.UNITS.items()],
-        kind_options=[(kind, kind) for kind in catalogue.KINDS],
+        kind_options=[(kind, ctx.gettext(label))
+                      for kind, label in catalogue.KINDS.items()],
+        kinds=catalogue.KINDS,
     )
 
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from chalicelib.audit.service import Actor, entry_write
-from chalicelib.errors import N_, Conflict, DomainError
+from chalicelib.errors import N_, Conflict, DomainError, Label, Names
 from chalicelib.idempotency import Idempotent
 from chalicelib.inkind.models import Item, Stock, StockMovement, YearTotal
 from chalicelib.uow import REPLAY, Audit, UnitOfWork
@@ -80,8 +80,12 @@ def record_movement(
 
 def _short_of(line: Line) -> Callable[[], Exception]:
     def explain() -> Exception:
-        return InsufficientStock(available=quantity(line.item_id, line.location),
-                                 item=line.item_id, location=line.location)
+        from chalicelib.inkind.catalogue import LOCATIONS, get_item
+
+        return InsufficientStock(
+            available=quantity(line.item_id, line.location),
+            item=Names(get_item(line.item_id).names, line.item_id),
+            location=Label(LOCATIONS.get(line.location, line.location)))
 
     return explain
 

@@ -12,6 +12,8 @@ import gettext
 from functools import cache
 from pathlib import Path
 
+from chalicelib.errors import Label, Names
+
 DEFAULT = "nb"
 PUBLIC_LANGUAGES = ("nb", "en", "es")
 STAFF_LANGUAGES = ("nb", "en")
@@ -71,6 +73,13 @@ def translations(lang: str) -> gettext.NullTranslations:
 
 
 def translate(lang: str, message: str, **params: object) -> str:
-    """Translate one message id and fill its `%(name)s` placeholders."""
-    text = translations(lang).gettext(message)
-    return text % params if params else text
+    """Translate one message id and fill its `%(name)s` placeholders; a
+    parameter that is a Label or Names is shown in `lang` too."""
+    catalog = translations(lang)
+    text = catalog.gettext(message)
+    if not params:
+        return text
+    shown = {key: catalog.gettext(value) if isinstance(value, Label)
+             else value.in_language(lang) if isinstance(value, Names) else value
+             for key, value in params.items()}
+    return text % shown

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.core.clock import day_text, oslo_day, oslo_time
-from chalicelib.money import format_nok
+from chalicelib.money import CHANNELS, format_nok
 from chalicelib.web import urls
 from chalicelib.web.forms import FormView
 from chalicelib.web.i18n import translations
@@ -41,7 +41,10 @@ def environment(lang: str, source: bool = False) -> Any:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.install_gettext_translations(translations(lang), newstyle=True)  # type: ignore[attr-defined]
+    catalog = translations(lang)
+    env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["channel"] = lambda code: (
+        catalog.gettext(CHANNELS[code]) if code in CHANNELS else code)
     env.filters["nok"] = format_nok
     env.globals["url"] = urls.url
     env.filters["oslo_time"] = oslo_time

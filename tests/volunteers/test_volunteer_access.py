@@ -121,8 +121,8 @@ def test_the_demo_volunteer_sees_their_tasks_on_their_page_and_declines_one(
     text = page.body.decode()
     assert page.status_code == 200
     assert "Mis tareas y horas" in text
-    assert "Accompany to a meeting at the welfare office (NAV)" in text
-    assert "Interpret at a doctor" not in text  # open, not hers
+    assert "Følge til et møte på NAV-kontoret" in text
+    assert "Tolke ved en legetime" not in text  # open, not hers
     headers, body = session.form({})
     response = client.post(
         "/volunteer/me/tasks/t-demo-nav/decline", headers=headers, body=body
@@ -130,7 +130,7 @@ def test_the_demo_volunteer_sees_their_tasks_on_their_page_and_declines_one(
     assert response.status_code == 303
     assert tasks.get_task("t-demo-nav").status == "open"
     assert (
-        "welfare office"
+        "NAV-kontoret"
         not in client.get("/volunteer/me", headers=session.headers()).body.decode()
     )
 
