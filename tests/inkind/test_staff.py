@@ -197,7 +197,7 @@ def test_over_distribution_keeps_the_form_and_says_what_is_left_beside_quantity(
     assert page.by_id["d-quantity"].invalid
     assert page.by_id["d-quantity"].attrs["value"] == "31"
     assert page.by_id["d-shelter_id"].attrs["value"] == "crisis-centre-oslo"
-    assert "There are only 30 of hygiene-pack at office." in page.texts[
+    assert "There are only 30 of Hygiene pack at Office store room." in page.texts[
         "d-quantity-error"]
 
 
