@@ -18,7 +18,7 @@ import string
 import sys
 from collections.abc import Callable
 from typing import Any, NamedTuple
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from chalice import Blueprint, Response
 
@@ -136,7 +136,7 @@ def _session_ended(ctx: RequestContext, route: Route | None) -> Response:
     after the new login (see _restore_kept)."""
     back = _form_path(ctx, route) or "/staff"
     try:
-        values = ctx.form_lists()
+        values = ctx.form_lists() if _same_origin(ctx) else {}
     except DomainError:
         values = {}
     kept = [(name, vs) for name, vs in forms.failure_for(
@@ -150,6 +150,16 @@ def _session_ended(ctx: RequestContext, route: Route | None) -> Response:
         "core/session_expired.html", status=401, kept=kept,
         back=back, message=ctx.gettext(forms.EXPIRED),
     )
+
+
+def _same_origin(ctx: RequestContext) -> bool:
+    """Sent by a page of this site: another site's form must never leave
+    values that a later login would fill in."""
+    fetch_site = ctx.header("sec-fetch-site")
+    if fetch_site:
+        return fetch_site == "same-origin"
+    origin = ctx.header("origin")
+    return bool(origin) and urlsplit(origin).netloc == ctx.header("host")
 
 
 def _restore_kept(ctx: RequestContext) -> None:

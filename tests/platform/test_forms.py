@@ -33,9 +33,9 @@ def cookies_of(response) -> dict[str, str]:
     return {h.split("=", 1)[0]: h.split(";")[0].split("=", 1)[1] for h in headers}
 
 
-def post_after_expiry(client):
+def post_after_expiry(client, site="same-origin"):
     return client.post("/staff/inkind/movements", body=urlencode(FORM), headers={
-        "Cookie": expired_session(),
+        "Cookie": expired_session(), "Sec-Fetch-Site": site,
         "Content-Type": "application/x-www-form-urlencoded"})
 
 
@@ -87,3 +87,10 @@ def test_the_api_still_answers_401_json_without_a_session(client):
         "Content-Type": "application/json"})
     assert response.status_code == 401
     assert response.headers["Content-Type"] == "application/json"
+
+
+def test_a_form_sent_from_another_site_without_a_session_keeps_nothing(client):
+    response = post_after_expiry(client, site="cross-site")
+    assert response.status_code == 401
+    assert "kept_form" not in cookies_of(response)
+    assert "K-2026-031" not in response.body.decode()
