@@ -1,6 +1,8 @@
-"""Stripe webhook cost: DynamoDB requests and time per credited donation and
-per repeated delivery, with 100 and with 10,000 donations already stored.
-Goal: the same counts at both sizes, at most 4 per new event, 2 per repeat.
+"""Stripe and Vipps webhook cost: DynamoDB requests and time per credited
+donation and per repeated delivery, with 100 and with 10,000 donations
+already stored (Vipps: its CAPTURED event, the one that credits, for a
+pending gift started on /donate). Goal: the same counts at both sizes, at
+most 4 per new Stripe event, 2 per repeat; Vipps reported beside Stripe.
 
     .venv/bin/python bench/webhook.py
 """
@@ -62,6 +64,46 @@ def measure(size: int, first: int) -> dict[str, float]:
             "repeat_ms": statistics.median(repeat_times) * 1000}
 
 
+def vipps_pending(n: int) -> str:
+    from chalicelib.donations.models import Donation
+
+    reference = f"gave-bench-{n:08d}"
+    Donation(reference, version=1, status="pending", credited=False, amount=300_00,
+             currency="NOK", channel="vipps", frequency="once", fund_id="christmas",
+             campaign_id="bench", email="donor@example.org", lang="nb").save()
+    return reference
+
+
+def vipps_captured(reference: str) -> bytes:
+    from chalicelib.vipps.settings import vipps_secret
+
+    return json.dumps({"msn": vipps_secret("vipps-msn"), "reference": reference,
+                       "pspReference": f"psp-{reference}", "name": "CAPTURED",
+                       "amount": {"currency": "NOK", "value": 300_00},
+                       "timestamp": "2026-12-04T10:00:00.000Z",
+                       "idempotencyKey": None, "success": True}).encode()
+
+
+def measure_vipps(size: int, first: int) -> dict[str, float]:
+    from chalicelib.vipps import signature
+    from chalicelib.vipps.settings import vipps_secret
+    from chalicelib.vipps.testmode import WEBHOOK_PATH
+    from chalicelib.vipps.webhook import receive
+
+    new_counts, repeat_counts = [], []
+    for n in range(first, first + SAMPLES):
+        raw = vipps_captured(vipps_pending(n))
+        for counts in (new_counts, repeat_counts):
+            headers = signature.sign(raw, vipps_secret("vipps-webhook-secret"),
+                                     WEBHOOK_PATH, "bench.example.org")
+            with counting_requests() as counter:
+                receive(raw, headers, WEBHOOK_PATH)
+            counts.append(counter.count)
+    return {"size": size, "new": statistics.median(new_counts),
+            "new_max": max(new_counts), "repeat": statistics.median(repeat_counts),
+            "repeat_max": max(repeat_counts)}
+
+
 def main() -> int:
     start_stack()
     from chalicelib.db import put_if_absent
@@ -71,16 +113,21 @@ def main() -> int:
     funds_demo.load()
     put_if_absent(Campaign("bench", names={"en": "Bench"}, fund_id="christmas",
                            goal=1_000_000_00, starts="2000-01-01", ends="2099-12-31"))
-    results, stored = [], 0
+    results, vipps, stored = [], [], 0
     for size in SIZES:
         seed(size, stored)
         stored = size
         results.append(measure(size, first=size))
+        vipps.append(measure_vipps(size, first=size))
     print("stored  new-event requests (max)  repeat requests (max)  new ms  repeat ms")
     for r in results:
         print(f"{r['size']:>6}  {r['new']:>18.0f} ({r['new_max']})  "
               f"{r['repeat']:>15.0f} ({r['repeat_max']})  {r['new_ms']:>6.1f}  "
               f"{r['repeat_ms']:>9.1f}")
+    print("Vipps CAPTURED: stored  new-event requests (max)  repeat requests (max)")
+    for r in vipps:
+        print(f"{r['size']:>21}  {r['new']:>18.0f} ({r['new_max']})  "
+              f"{r['repeat']:>15.0f} ({r['repeat_max']})")
     same = results[0]["new_max"] == results[1]["new_max"]
     ok = same and all(r["new_max"] <= 4 and r["repeat_max"] <= 2 for r in results)
     print("times are moto's: its TransactWriteItems deep-copies every table it "
