@@ -153,3 +153,5 @@ RESTORED = N_("Your session had ended, so nothing was saved. What you typed is "
 EXPIRED = N_("Your session has ended, so this was not saved. Log in again: "
              "what you typed is kept on this device for 15 minutes and filled in "
              "again.")
+STALE = N_("This form was opened before your last login, so nothing was saved. "
+           "What you typed is filled in again: check it and send the form.")

@@ -180,13 +180,22 @@ def _restore_kept(ctx: RequestContext) -> None:
 NOT_FORM_ERRORS = (Unauthenticated, Forbidden, CsrfFailed, Busy, SecretMissing)
 
 
+def _stale_form(ctx: RequestContext, error: DomainError) -> bool:
+    """A logged-in user's own form whose token is of an earlier session (they
+    logged in again in another tab): shown again to send, nothing done."""
+    return (isinstance(error, CsrfFailed) and ctx.kind == "page"
+            and ctx.user is not None and ctx.method == "POST" and _same_origin(ctx))
+
+
 def _form_again(
     ctx: RequestContext, route: Route, error: DomainError, kwargs: dict[str, Any]
 ) -> Response | None:
     """The form's page again, what was typed in its fields, the bad ones
     marked; None when this route has no form page to show. A GET form (a
     search) is drawn from its query, the page then drawn without it."""
-    if ctx.kind != "page" or isinstance(error, NOT_FORM_ERRORS):
+    if _stale_form(ctx, error):
+        error = CsrfFailed(forms.STALE)
+    elif ctx.kind != "page" or isinstance(error, NOT_FORM_ERRORS):
         return None
     template = _form_route(route)
     if template is None:

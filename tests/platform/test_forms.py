@@ -94,3 +94,27 @@ def test_a_form_sent_from_another_site_without_a_session_keeps_nothing(client):
     assert response.status_code == 401
     assert "kept_form" not in cookies_of(response)
     assert "K-2026-031" not in response.body.decode()
+
+
+def test_a_form_opened_before_the_last_login_comes_back_filled_in_not_applied(
+        client, session_as, demo_data):
+    session = session_as("staff")
+    body = urlencode({**FORM, "csrf_token": "token-of-an-earlier-session"})
+    response = client.post("/staff/inkind/movements", body=body, headers={
+        "Cookie": session.cookie, "Sec-Fetch-Site": "same-origin",
+        "Content-Type": "application/x-www-form-urlencoded"})
+    page = read_page(response.body.decode())
+    assert response.status_code == 403
+    assert page.by_id["d-client_code"].attrs["value"] == "K-2026-031"
+    assert "Skjemaet ble åpnet før du logget inn sist" in response.body.decode()
+    assert stock.quantity("hygiene-pack", "office") == 30
+
+
+def test_a_cross_site_post_with_a_session_still_gets_the_plain_refusal(
+        client, session_as, demo_data):
+    body = urlencode({**FORM, "csrf_token": "forged"})
+    response = client.post("/staff/inkind/movements", body=body, headers={
+        "Cookie": session_as("staff").cookie, "Sec-Fetch-Site": "cross-site",
+        "Content-Type": "application/x-www-form-urlencoded"})
+    assert response.status_code == 403
+    assert "K-2026-031" not in response.body.decode()
