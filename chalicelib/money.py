@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.errors import N_
+from chalicelib.errors import N_, ValidationFailed
 
 CURRENCY = "NOK"
 # How money (or a gift in kind) came in, as pages name it (the `channel` filter).
@@ -34,3 +34,15 @@ def parse_nok(text: str) -> int | None:
         return None
     kroner, fraction = match.groups()
     return int(kroner) * 100 + int((fraction or "0").ljust(2, "0"))
+
+
+def kroner_field(text: str | None, field: str = "amount") -> int:
+    """A positive amount typed into a form in kroner ("100", "100,50",
+    "1 000.5"), as øre. Anything else is refused naming `field`, in kroner
+    words: forms never speak of øre."""
+    amount = parse_nok((text or "").replace(" ", "").replace("\u00a0", ""))
+    if not amount or amount <= 0:
+        raise ValidationFailed(
+            {field: N_("Give the amount in kroner, for example 100 or 100,50.")})
+    return amount
+

@@ -26,6 +26,7 @@ PLATFORM = [
     "chalicelib/errors.py",
     "chalicelib/privacy",
     "chalicelib/idempotency.py",
+    "chalicelib/money.py",
     "templates/base.html",
     "templates/error.html",
     "templates/busy.html",

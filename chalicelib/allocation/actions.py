@@ -5,17 +5,13 @@ from __future__ import annotations
 
 from chalicelib import idempotency
 from chalicelib.audit.service import Actor
-from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds import admin as funds_admin
 from chalicelib.funds.service import PostResult
-from chalicelib.money import parse_nok
+from chalicelib.money import kroner_field
 
 
 def parse_amount(text: str) -> int:
-    amount = parse_nok((text or "").replace(" ", "").replace("\u00a0", ""))
-    if not amount:
-        raise ValidationFailed({"amount": N_("Enter an amount in NOK above zero.")})
-    return amount
+    return kroner_field(text)
 
 
 def check_key(key: str) -> str:

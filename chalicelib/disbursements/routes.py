@@ -14,7 +14,7 @@ from chalicelib.disbursements import bridging, cashbox, service, totals
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.purposes import PURPOSES
 from chalicelib.funds.service import account_names, list_funds
-from chalicelib.money import format_nok, parse_nok
+from chalicelib.money import format_nok, kroner_field, parse_nok
 from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
@@ -139,10 +139,7 @@ def report_api(ctx):
 
 
 def _money_form(form: dict[str, str], name: str = "amount") -> int:
-    amount = parse_nok(form.get(name, ""))
-    if not amount:
-        raise ValidationFailed({name: N_("Give a positive amount in NOK.")})
-    return amount
+    return kroner_field(form.get(name), name)
 
 
 @api(bp, "/api/cash-boxes", methods=["POST"], roles=(ADMIN,))
@@ -185,7 +182,7 @@ def cash_box_action_api(ctx, box_id, action):
 # --- pages ---------------------------------------------------------------
 def _page_request(ctx, form: dict[str, str]) -> service.Request:
     data: dict = dict(form)
-    data["amount"] = parse_nok(form.get("amount", "")) or 0
+    data["amount"] = kroner_field(form.get("amount"))
     data["override_limit"] = form.get("override_limit") == "on"
     return service.validate(data)
 

@@ -10,7 +10,7 @@ from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds import admin, rules, service
 from chalicelib.funds.purposes import PURPOSES
-from chalicelib.money import parse_nok
+from chalicelib.money import kroner_field
 from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
@@ -90,9 +90,7 @@ def _post_transfer(idem: idempotency.Idempotent, request: dict, actor):
 
 
 def _transfer(ctx, form: dict[str, str]) -> bool:
-    amount = parse_nok(form.get("amount", ""))
-    if not amount:
-        raise ValidationFailed({"amount": N_("Give a positive amount in NOK.")})
+    amount = kroner_field(form.get("amount"))
     if not form.get("reason"):
         raise ValidationFailed({"reason": N_("Give a reason.")})
     request = {"from_fund": form.get("from_fund", ""),

@@ -13,7 +13,7 @@ from chalicelib.core.thanks import register_money_givers
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.service import account_names, list_funds
 from chalicelib.gifts import service
-from chalicelib.money import parse_nok
+from chalicelib.money import kroner_field
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 
@@ -84,7 +84,7 @@ def import_confirm_api(ctx, import_id):
 
 def _form_gift(form: dict[str, str]) -> service.GiftInput:
     data: dict = dict(form)
-    data["amount"] = parse_nok(form.get("amount", "")) or 0
+    data["amount"] = kroner_field(form.get("amount"))
     data["thank_by_name"] = form.get("thank_by_name") == "on"
     return service.validate(data)
 

@@ -153,3 +153,26 @@ def test_the_import_page_shows_a_preview_before_anything_is_written(
     done = client.post(f"/staff/gifts/import/{import_id}", body=body,
                        headers=headers)
     assert done.status_code == 200 and balance("victims") == 100_00
+
+
+@pytest.mark.parametrize("typed", ["100 kr", "-5", "0", "ti kroner"])
+def test_a_mistyped_amount_on_the_gift_form_is_asked_for_in_kroner_never_ore(
+    client, victims, session_as, typed
+):
+    headers, body = session_as("finance").form({
+        "channel": "bank", "fund_id": "victims", "amount": typed, "date": "2025-12-01",
+        "reference": "B-9", "donor_name": ""})
+    page = client.post("/staff/gifts?lang=nb", body=body, headers=headers).body.decode()
+    assert "Oppgi beløpet i kroner, for eksempel 100 eller 100,50." in page
+    assert "øre" not in page
+    assert balance("victims") == 0
+
+
+def test_kroner_with_a_comma_and_a_thousands_space_are_read_as_typed(
+    client, victims, session_as
+):
+    headers, body = session_as("finance").form({
+        "channel": "bank", "fund_id": "victims", "amount": "1 000,50",
+        "date": "2025-12-01", "reference": "B-10", "donor_name": ""})
+    client.post("/staff/gifts", body=body, headers=headers)
+    assert balance("victims") == 1000_50
