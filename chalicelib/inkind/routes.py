@@ -80,10 +80,12 @@ def _needs_page(ctx, status: int = 200, **extra):
     from datetime import UTC, datetime
 
     year = datetime.now(UTC).year
+    public = needs.public_needs(ctx.lang)
     return ctx.render(
         "inkind/needs.html",
         status=status,
-        needs=needs.public_needs(ctx.lang),
+        needs=public,
+        need_options=[(need["need_id"], need["item"]) for need in public],
         totals=needs.public_totals(year, ctx.lang),
         year=year,
         request_id=request_id(),
@@ -91,21 +93,17 @@ def _needs_page(ctx, status: int = 200, **extra):
     )
 
 
-@page(bp, "/needs", methods=["GET", "POST"])
+@page(bp, "/needs", methods=["GET", "POST"], form=True)
 def needs_page(ctx):
     if ctx.method == "GET":
         return _needs_page(ctx)
     form = ctx.form()
     if form.get(HONEYPOT):
         return ctx.render("inkind/pledge_done.html", pledge=None)  # a bot: say thanks
-    try:
-        idem = idempotency.from_form(ctx, form, "inkind.pledge", field="request_id")
-        pledge, _created = _pledge(
-            ctx, form.get("need_id", ""), form, bool(form.get("thank_by_name")), idem
-        )
-    except ValidationFailed as error:
-        errors = {k: ctx.gettext(v) for k, v in error.fields.items()}
-        return _needs_page(ctx, status=400, errors=errors, form=form)
+    idem = idempotency.from_form(ctx, form, "inkind.pledge", field="request_id")
+    pledge, _created = _pledge(
+        ctx, form.get("need_id", ""), form, bool(form.get("thank_by_name")), idem
+    )
     return ctx.render("inkind/pledge_done.html", pledge=pledge)
 
 
