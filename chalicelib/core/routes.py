@@ -49,27 +49,19 @@ def _operations_action(ctx, form: dict[str, str]) -> str:
     raise ValidationFailed(message=N_("The request could not be processed."))
 
 
-@page(bp, "/staff/operations", methods=["GET", "POST"], roles=(ADMIN,))
+@page(bp, "/staff/operations", methods=["GET", "POST"], roles=(ADMIN,), form=True)
 def operations_page(ctx):
     from chalicelib.core import operations, retention
 
-    form = ctx.form() if ctx.method == "POST" else {}
-    notice, fields = None, {}
-    if form:
-        try:
-            notice = _operations_action(ctx, form)
-            form = {}
-        except ValidationFailed as failure:
-            fields = failure.fields
+    notice = _operations_action(ctx, ctx.form()) if ctx.method == "POST" else None
     holds = list(retention.holds())
     failed = operations.failed_mail()
     record_many(ctx.user.actor, "read", "client", [str(h.client_code) for h in holds])
     if failed:
         record(ctx.user.actor, "read", "outbox", "failed")
     return ctx.render(
-        "core/operations.html", status=400 if fields else 200,
-        jobs=operations.job_statuses(), failed=failed, holds=holds,
-        months=retention.retention_months(), notice=notice, form=form, fields=fields)
+        "core/operations.html", jobs=operations.job_statuses(), failed=failed,
+        holds=holds, months=retention.retention_months(), notice=notice)
 
 
 @api(bp, "/healthz")

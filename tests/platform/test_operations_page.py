@@ -56,11 +56,12 @@ def test_a_legal_hold_is_placed_shown_and_lifted_from_the_page(client, session_a
 def test_a_name_instead_of_a_code_is_refused_on_the_same_form_in_english(
         client, session_as):
     admin = session_as("admin")
-    headers, body = admin.form({"action": "hold", "client_code": "Maria Hansen"})
+    headers, body = admin.form({"_form": "hold", "action": "hold",
+                                "client_code": "Maria Hansen"})
     page = client.post("/staff/operations?lang=en", body=body,
                        headers={**headers, "Accept-Language": "en"})
     text = page.body.decode()
-    assert page.status_code == 400
+    assert page.status_code == 422
     assert "Use a client code like K-2025-031." in text
     assert 'value="Maria Hansen"' in text and 'aria-invalid="true"' in text
     assert list(LegalHold.scan()) == []
