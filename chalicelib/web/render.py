@@ -43,6 +43,7 @@ def environment(lang: str, source: bool = False) -> Any:
     )
     catalog = translations(lang)
     env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+    env.filters["decimal"] = lambda number, places=2: decimal_text(number, lang, places)
     env.filters["channel"] = lambda code: (
         catalog.gettext(CHANNELS[code]) if code in CHANNELS else code)
     env.filters["nok"] = format_nok
@@ -58,6 +59,21 @@ def _form_view(context: Any, name: str = "") -> FormView:
     """`{% set f = form_view("d") %}`: form `d` of this page, for the macros
     of core/forms.html."""
     return FormView(name, context.get("form_failure"))
+
+
+BABEL_LOCALES = {"nb": "nb_NO", "en": "en_GB", "es": "es_ES"}
+
+
+def decimal_text(number: float | int | None, lang: str, places: int = 2) -> str:
+    """`1,5` in bokmål and Spanish, `1.5` in English, thousands grouped the
+    language's way (`100 012`); at most `places` decimals, no trailing zeros."""
+    if number is None:
+        return ""
+    from babel.numbers import format_decimal  # on the pages that show numbers
+
+    pattern = "#,##0" + ("." + "#" * places if places else "")
+    return str(format_decimal(number, format=pattern,
+                              locale=BABEL_LOCALES.get(lang, "nb_NO")))
 
 
 def render(
