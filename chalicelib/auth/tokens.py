@@ -93,3 +93,28 @@ def verify(token: str) -> dict[str, Any]:
         ) from None
     except (jwt.PyJWTError, ValueError):
         raise Unauthenticated() from None
+
+
+EXPIRED_OWNER_HOURS = 24
+
+
+def owner_of_ended(token: str) -> str | None:
+    """Whose session `token` was: its subject when the signature holds
+    (expired or ended within the last day), else None. Only to give a form
+    typed in an ended session back to the same person after a new login."""
+    import time
+
+    import jwt
+
+    settings = get_settings()
+    try:
+        claims = jwt.decode(
+            token, _verification_key(token), algorithms=["RS256"],
+            audience=settings.auth_audience, issuer=settings.auth_issuer,
+            options={"require": ["exp", "sub"], "verify_exp": False})
+    except (jwt.PyJWTError, ValueError):
+        return None
+    if float(claims["exp"]) < time.time() - EXPIRED_OWNER_HOURS * 3600:
+        return None
+    return str(claims["sub"])
+

@@ -127,21 +127,34 @@ def _sign(data: bytes, key: bytes) -> str:
     return hmac.new(key, b"kept:" + data, hashlib.sha256).hexdigest()[:32]
 
 
-def kept_cookie_value(path: str, values: dict[str, list[str]], key: bytes) -> str:
-    """The typed values of a form whose session had ended, for `path`."""
-    data = json.dumps({"path": path, "values": _shown(values)},
+def owner_digest(user_id: str, key: bytes) -> str:
+    digest = hmac.new(key, b"kept-owner:" + user_id.encode(), hashlib.sha256)
+    return digest.hexdigest()[:24]
+
+
+def kept_cookie_value(path: str, values: dict[str, list[str]], key: bytes,
+                      owner: str) -> str:
+    """The typed values of a form whose session (of user `owner`) had ended,
+    for `path`: filled in again only for that user (a shared computer's next
+    user never sees them)."""
+    data = json.dumps({"path": path, "values": _shown(values),
+                       "owner": owner_digest(owner, key)},
                       separators=(",", ":")).encode()
     encoded = base64.urlsafe_b64encode(data).decode().rstrip("=")
     return encoded + "." + _sign(data, key)
 
 
-def read_kept(cookie: str, key: bytes) -> tuple[str, dict[str, list[str]]] | None:
+def read_kept(cookie: str, key: bytes,
+              user_id: str) -> tuple[str, dict[str, list[str]]] | None:
+    """The kept form for `user_id`; None when it is someone else's."""
     encoded, _, signature = cookie.rpartition(".")
     try:
         data = base64.urlsafe_b64decode(encoded + "=" * (-len(encoded) % 4))
         if not hmac.compare_digest(_sign(data, key), signature):
             return None
         kept = json.loads(data)
+        if not hmac.compare_digest(str(kept["owner"]), owner_digest(user_id, key)):
+            return None
         values = {str(k): [str(v) for v in vs] for k, vs in kept["values"].items()}
         return str(kept["path"]), values
     except (ValueError, TypeError, KeyError, AttributeError):
@@ -153,5 +166,7 @@ RESTORED = N_("Your session had ended, so nothing was saved. What you typed is "
 EXPIRED = N_("Your session has ended, so this was not saved. Log in again: "
              "what you typed is kept on this device for 15 minutes and filled in "
              "again.")
+NOT_KEPT = N_("Your session has ended, so this was not saved. Log in again and "
+              "send the form once more.")
 STALE = N_("This form was opened before your last login, so nothing was saved. "
            "What you typed is filled in again: check it and send the form.")

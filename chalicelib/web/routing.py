@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 from chalice import Blueprint, Response
 
 from chalicelib.auth import service as auth
+from chalicelib.auth import tokens
 from chalicelib.core.logs import frames
 from chalicelib.core.secrets import SecretMissing
 from chalicelib.errors import (
@@ -142,13 +143,16 @@ def _session_ended(ctx: RequestContext, route: Route | None) -> Response:
     kept = [(name, vs) for name, vs in forms.failure_for(
         Unauthenticated(), values, ctx.gettext).values.items()
         if name not in (forms.FORM_FIELD, "action", "request_id", "idempotency_key")]
-    if kept:
-        value = forms.kept_cookie_value(back, values, csrf.secret_key())
+    # Kept only for the person whose session it was (its signed token says).
+    owner = tokens.owner_of_ended(ctx.cookies.get(SESSION_COOKIE, ""))
+    if kept and owner:
+        value = forms.kept_cookie_value(back, values, csrf.secret_key(), owner)
         ctx.set_cookies.append(cookie_header(
             forms.KEPT_COOKIE, value, max_age=forms.KEPT_SECONDS))
     return ctx.render(
         "core/session_expired.html", status=401, kept=kept,
-        back=back, message=ctx.gettext(forms.EXPIRED),
+        back=back, message=ctx.gettext(forms.EXPIRED if kept and owner
+                                       else forms.NOT_KEPT),
     )
 
 
@@ -168,8 +172,11 @@ def _restore_kept(ctx: RequestContext) -> None:
     cookie = ctx.cookies.get(forms.KEPT_COOKIE)
     if not cookie or ctx.user is None or ctx.kind != "page" or ctx.method != "GET":
         return
-    kept = forms.read_kept(cookie, csrf.secret_key())
-    if kept is None or kept[0] != ctx.path:
+    kept = forms.read_kept(cookie, csrf.secret_key(), ctx.user.user_id)
+    if kept is None:  # someone else's, or forged: gone at once
+        ctx.set_cookies.append(cookie_header(forms.KEPT_COOKIE, "", max_age=0))
+        return
+    if kept[0] != ctx.path:
         return
     ctx.set_cookies.append(cookie_header(forms.KEPT_COOKIE, "", max_age=0))
     ctx.failure = forms.FormFailure(

@@ -1,6 +1,7 @@
 """Forms never lose what was typed: a failed cash count and a session that
 ended before the form was sent, in a real Chromium."""
 import json
+import time
 
 import jwt
 
@@ -9,10 +10,15 @@ from chalicelib.inkind import stock
 from tests.conftest import DEMO_PASSWORD, bearer, browser_login, screenshot
 
 
-def expired_token() -> str:
+def expired_token(page) -> str:
+    """The browser's own session, as it looks a minute after it expired."""
     from chalicelib.auth import tokens
-    return jwt.encode({"sub": "u-staff", "iss": "http://127.0.0.1/local-idp",
-                       "aud": "ngo-platform", "iat": 1, "exp": 2, "jti": "old"},
+    current = next(c["value"] for c in page.context.cookies() if c["name"] == "session")
+    user_id = jwt.decode(current, options={"verify_signature": False})["sub"]
+    ended = int(time.time()) - 60
+    return jwt.encode({"sub": user_id, "iss": "http://127.0.0.1/local-idp",
+                       "aud": "ngo-platform", "iat": ended - 3600, "exp": ended,
+                       "jti": "old"},
                       tokens._local_private_key(), algorithm="RS256")
 
 
@@ -25,7 +31,7 @@ def test_a_session_that_ended_before_sending_keeps_the_give_out_form_across_logi
     page.select_option("#d-item_id", "hygiene-pack")
     page.fill("#d-quantity", "2")
     page.fill("#d-client_code", "K-2026-031")
-    page.context.add_cookies([{"name": "session", "value": expired_token(),
+    page.context.add_cookies([{"name": "session", "value": expired_token(page),
                                "url": live_server}])
     page.click("form:has(#d-item_id) button[type=submit]")
     assert page.locator("h1").inner_text() == "Logg inn på nytt"

@@ -1,6 +1,7 @@
 """One form mechanism: a form sent after the session ended is not lost."""
 from __future__ import annotations
 
+import time
 from urllib.parse import urlencode
 
 import jwt
@@ -19,10 +20,12 @@ def demo_data():
     demo.load()
 
 
-def expired_session() -> str:
+def expired_session(user_id: str = "u-staff", ended_seconds_ago: int = 60) -> str:
     from chalicelib.auth import tokens
-    token = jwt.encode({"sub": "u-staff", "iss": "http://127.0.0.1/local-idp",
-                        "aud": "ngo-platform", "iat": 1, "exp": 2, "jti": "j1"},
+    ended = int(time.time()) - ended_seconds_ago
+    token = jwt.encode({"sub": user_id, "iss": "http://127.0.0.1/local-idp",
+                        "aud": "ngo-platform", "iat": ended - 3600, "exp": ended,
+                        "jti": "j1"},
                        tokens._local_private_key(), algorithm="RS256")
     return f"session={token}"
 
@@ -33,9 +36,9 @@ def cookies_of(response) -> dict[str, str]:
     return {h.split("=", 1)[0]: h.split(";")[0].split("=", 1)[1] for h in headers}
 
 
-def post_after_expiry(client, site="same-origin"):
+def post_after_expiry(client, site="same-origin", cookie=None):
     return client.post("/staff/inkind/movements", body=urlencode(FORM), headers={
-        "Cookie": expired_session(), "Sec-Fetch-Site": site,
+        "Cookie": cookie or expired_session(), "Sec-Fetch-Site": site,
         "Content-Type": "application/x-www-form-urlencoded"})
 
 
@@ -118,3 +121,25 @@ def test_a_cross_site_post_with_a_session_still_gets_the_plain_refusal(
         "Content-Type": "application/x-www-form-urlencoded"})
     assert response.status_code == 403
     assert "K-2026-031" not in response.body.decode()
+
+
+def test_on_a_shared_computer_the_next_person_to_log_in_never_sees_the_kept_values(
+        client, session_as, demo_data):
+    kept = cookies_of(post_after_expiry(client))["kept_form"]  # u-staff's form
+    other = session_as("staff", "u-colleague")
+    response = client.get("/staff/inkind", headers={
+        "Cookie": f"{other.cookie}; kept_form={kept}"})
+    page = read_page(response.body.decode())
+    assert page.by_id["d-client_code"].attrs.get("value", "") == ""
+    assert "K-2026-031" not in response.body.decode()
+    assert cookies_of(response)["kept_form"] == ""  # dropped at once
+
+
+def test_a_form_sent_without_any_session_of_ours_lists_the_values_but_keeps_none(
+        client, demo_data):
+    for cookie in ("session=not-a-token", expired_session(ended_seconds_ago=3 * 86400)):
+        response = post_after_expiry(client, cookie=cookie)
+        assert response.status_code == 401
+        assert "kept_form" not in cookies_of(response)
+        assert "Logg inn igjen og send skjemaet en gang til." in response.body.decode()
+
