@@ -152,9 +152,11 @@ def _totals_change(donation: Donation, amount: int, refunded: int,
 
 # --- money -----------------------------------------------------------------
 
-def credit(event: dict[str, Any], payment: Payment) -> None:
-    """Credit a paid donation to its fund and campaign, once."""
-    donation = load_donation(payment.key)
+def credit(event: dict[str, Any], payment: Payment,
+           donation: Donation | None = None) -> None:
+    """Credit a paid donation to its fund and campaign, once (`donation`:
+    the record as just read, when the caller has it; its version guards)."""
+    donation = donation if donation is not None else load_donation(payment.key)
     if donation.credited:
         _apply_refund_or_record(event, donation)
         return

@@ -156,7 +156,7 @@ def credit_captured(event: dict[str, Any], donation: Donation, amount: int) -> N
     credit(event, Payment(
         key=str(donation.donation_id), amount=amount, currency="NOK",
         meta=meta_of(donation), email=donation.email, frequency="once",
-        channel="vipps"))
+        channel="vipps"), donation)
 
 
 def mark_ended(donation: Donation, state: str, extra: list | None = None) -> None:
