@@ -12,12 +12,13 @@ from collections import defaultdict
 from datetime import UTC, datetime
 from typing import NamedTuple
 
-from chalicelib.audit.service import Actor, record
+from chalicelib.audit.service import Actor
 from chalicelib.core.thanks import ThankedGiver
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.funds.service import Posting, get_fund, post_movement
 from chalicelib.gifts import csvfile
 from chalicelib.gifts.models import Gift, GiftImport
+from chalicelib.uow import UnitOfWork
 
 CHANNELS = ("bank", "vipps")
 MAX_IMPORT_ROWS = 90  # one DynamoDB transaction holds at most 100 items
@@ -126,6 +127,7 @@ def record_gift(data: GiftInput, actor: Actor) -> tuple[Gift, bool]:
         extra_writes=[
             lambda tx: tx.save(gift, condition=Gift.gift_key.does_not_exist())
         ],
+        audit=("create", "gift", gift.gift_key),
     )
     if not result.created:
         existing = Gift.get(gift.gift_key)
@@ -137,7 +139,6 @@ def record_gift(data: GiftInput, actor: Actor) -> tuple[Gift, bool]:
         if not same:
             raise DuplicateReference(reference=data.reference)
         return existing, False
-    record(actor, "create", "gift", gift.gift_key)
     return gift, True
 
 
@@ -184,8 +185,9 @@ def preview_import(
         created_by=actor.user_id,
         created_at=datetime.now(UTC),
     )
-    draft.save()
-    record(actor, "create", "gift_import", draft.import_id)
+    uow = UnitOfWork(actor, ("create", "gift_import", draft.import_id))
+    uow.save(draft)  # the preview and its audit entry in one transaction
+    uow.commit()
     return draft
 
 
@@ -237,6 +239,7 @@ def confirm_import(import_id: str, actor: Actor) -> GiftImport:
             reference=f"import:{import_id}",
             memo=f"{len(gifts)} gifts",
             extra_writes=writes,
+            audit=("create", "gift_import", import_id),
         )
     except Conflict:
         used = _existing_keys([gift.gift_key for gift in gifts])
@@ -245,7 +248,6 @@ def confirm_import(import_id: str, actor: Actor) -> GiftImport:
                 reference=sorted(used)[0].split("#", 1)[1]
             ) from None
         raise
-    record(actor, "create", "gift_import", import_id)
     draft.status = "imported"
     return draft
 

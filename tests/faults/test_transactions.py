@@ -209,3 +209,17 @@ def test_a_transfer_answered_500_after_it_committed_moves_once_and_says_created(
     assert response.status_code == 201
     assert (balance("general"), balance("winter")) == (40_000, 10_000)
     assert _audited("transfer") == 1
+
+
+def test_a_gift_is_audit_logged_once_in_its_transaction_even_when_its_answer_is_lost(
+        client, faults):
+    from tests.gifts.test_gifts import GIFT
+
+    make_fund("victims")
+    faults.fail("TransactWriteItems", "drop_after_commit")
+    response = client.post("/api/gifts", body=json.dumps(GIFT),
+                           headers=bearer("finance"))
+    again = client.post("/api/gifts", body=json.dumps(GIFT), headers=bearer("finance"))
+    assert (response.status_code, again.status_code) == (201, 200)
+    assert balance("victims") == GIFT["amount"]
+    assert _audited("gift") == 1
