@@ -6,15 +6,13 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-from pynamodb.exceptions import UpdateError
-
 from chalicelib import privacy
-from chalicelib.audit.service import Actor, record
-from chalicelib.db import is_condition_failure, put_if_absent
+from chalicelib.audit.service import Actor
 from chalicelib.donations.models import Campaign
 from chalicelib.donations.service import CampaignExists, UnknownCampaign
 from chalicelib.errors import N_
 from chalicelib.funds.service import UnknownFund, get_fund
+from chalicelib.uow import UnitOfWork
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,39}$")
 LANGS = ("nb", "en", "es")
@@ -73,31 +71,30 @@ def create_campaign(data: CampaignInput, actor: Actor) -> Campaign:
     campaign = Campaign(data.campaign_id, names=data.names, fund_id=data.fund_id,
                         goal=data.goal, starts=data.starts, ends=data.ends,
                         active=data.active, raised=0, donors=0)
-    if not put_if_absent(campaign):
-        raise CampaignExists(campaign=data.campaign_id)
-    record(actor, "create", "campaign", data.campaign_id)
+    uow = UnitOfWork(actor, ("create", "campaign", data.campaign_id))
+    uow.save(campaign, condition=Campaign.campaign_id.does_not_exist(),
+             on_fail=lambda: CampaignExists(campaign=data.campaign_id))
+    uow.commit()
     return campaign
 
 
 def update_campaign(data: CampaignInput, actor: Actor) -> None:
     """Change what an admin may change; `raised` and `donors` stay as credited."""
-    try:
-        Campaign(data.campaign_id).update(
-            actions=[
-                Campaign.names.set(data.names),
-                Campaign.fund_id.set(data.fund_id),
-                Campaign.goal.set(data.goal),
-                Campaign.starts.set(data.starts),
-                Campaign.ends.set(data.ends),
-                Campaign.active.set(data.active),
-            ],
-            condition=Campaign.campaign_id.exists(),
-        )
-    except UpdateError as error:
-        if is_condition_failure(error):
-            raise UnknownCampaign(campaign=data.campaign_id) from None
-        raise
-    record(actor, "update", "campaign", data.campaign_id)
+    uow = UnitOfWork(actor, ("update", "campaign", data.campaign_id))
+    uow.update(
+        Campaign(data.campaign_id),
+        actions=[
+            Campaign.names.set(data.names),
+            Campaign.fund_id.set(data.fund_id),
+            Campaign.goal.set(data.goal),
+            Campaign.starts.set(data.starts),
+            Campaign.ends.set(data.ends),
+            Campaign.active.set(data.active),
+        ],
+        condition=Campaign.campaign_id.exists(),
+        on_fail=lambda: UnknownCampaign(campaign=data.campaign_id),
+    )
+    uow.commit()
 
 
 def as_form(campaign: Campaign) -> dict[str, str]:

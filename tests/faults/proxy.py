@@ -113,7 +113,7 @@ class FaultProxy:
                     fault = "InternalServerError"  # nothing to commit
             else:
                 fault = None
-            if fault:
+            if fault and fault != "forward":  # "forward": this one goes through
                 self.injected[fault] += 1
             return fault
 

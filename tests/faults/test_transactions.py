@@ -223,3 +223,20 @@ def test_a_gift_is_audit_logged_once_in_its_transaction_even_when_its_answer_is_
     assert (response.status_code, again.status_code) == (201, 200)
     assert balance("victims") == GIFT["amount"]
     assert _audited("gift") == 1
+
+
+def test_a_new_campaign_and_its_audit_entry_are_written_together(faults):
+    from chalicelib.audit.service import Actor
+    from chalicelib.donations import campaigns
+
+    make_fund("general")
+    data = campaigns.CampaignInput("winter-2026", {"nb": "Vinter", "en": "Winter",
+                                                   "es": "Invierno"}, "general",
+                                   100_000, "2026-12-01", "2026-12-31", True)
+    faults.fail("TransactWriteItems", "drop_after_commit")
+    # Were the entry a put of its own after the campaign's, it would be lost.
+    faults.fail("PutItem", "forward")
+    faults.fail("PutItem", "InternalServerError", times=3)
+    campaigns.create_campaign(data, Actor("u-admin", ("admin",)))
+    faults.queues.clear()
+    assert _audited("campaign") == 1
