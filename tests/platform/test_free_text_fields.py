@@ -36,7 +36,7 @@ def test_a_payment_note_with_a_name_and_phone_is_refused_and_the_form_kept(
         "idempotency_key": "form-1"}, )
     page = client.post("/staff/disbursements?lang=nb", body=body, headers=headers)
     text = page.body.decode()
-    assert page.status_code == 400 and "Fjern telefonnummeret." in text
+    assert page.status_code == 422 and "Fjern telefonnummeret." in text
     assert "Maria Hansen" in text  # what was typed, to correct
     assert list(Disbursement.scan()) == []
 
