@@ -159,7 +159,7 @@ def browser_login(page, base_url: str, role: str) -> None:
     page.goto(f"{base_url}/auth/login?lang=en")
     page.fill("#email", f"{role}@demo.local")
     page.fill("#password", DEMO_PASSWORD)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
 
 
 def screenshot(page, name: str) -> Path:

@@ -172,6 +172,15 @@ class RequestContext:
     def absolute_url(self, path: str, **params: Any) -> str:
         return self.site.absolute(path, **params)
 
+    def _menu(self) -> list[Any]:
+        """The areas this staff member may use, for the header's menu (read
+        from staff_links.json: no area is imported)."""
+        if self.user is None or not self.user.is_staff:
+            return []
+        from chalicelib.web.nav import staff_links
+
+        return staff_links(self.user)
+
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         token = context.pop("csrf_token", None)
         token = self.csrf_token if token is None else token
@@ -192,6 +201,7 @@ class RequestContext:
             languages=languages,
             form_failure=failure,
             language_names=i18n.LANGUAGE_NAMES,
+            menu=self._menu(),
             **context,
         )
         return Response(

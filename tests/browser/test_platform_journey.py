@@ -21,6 +21,6 @@ def test_a_wrong_password_shows_an_error_next_to_the_form(live_server, page):
     page.goto(f"{live_server}/auth/login?lang=en")
     page.fill("#email", "staff@demo.local")
     page.fill("#password", "wrong password")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.locator("#login-error").inner_text() == "Wrong email or password."
     assert page.locator("#email").input_value() == "staff@demo.local"

@@ -15,7 +15,7 @@ def test_staff_pays_cash_and_finance_approves_a_large_payment(
     tab.on("console", lambda msg: msg.type == "error" and errors.append(msg.text))
     browser_login(tab, live_server, "staff")
     tab.wait_for_url(f"{live_server}/staff")
-    tab.click("a[href='/staff/disbursements']")
+    tab.click("main a[href='/staff/disbursements']")
     tab.fill("#client_code", "K-2025-050")
     tab.fill("#amount", "2600")
     tab.select_option("#purpose", "clothes")

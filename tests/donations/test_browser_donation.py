@@ -14,7 +14,7 @@ def test_a_donor_gives_in_spanish_and_finance_sees_the_gift(live_server, page):
     assert page.locator("h1").inner_text() == "Donar dinero"
     screenshot(page, "donations-page-es")
     page.fill("#custom_amount", "20")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.locator("#donate-errors").is_visible()
     assert "Elija un importe entre el mínimo y el máximo." in page.inner_text("main")
     page.console_errors.clear()  # the browser logs the intended 400 of that answer
@@ -22,7 +22,7 @@ def test_a_donor_gives_in_spanish_and_finance_sees_the_gift(live_server, page):
     page.check("input[name=amount][value='1000']")
     page.select_option("#fund", "vocational")
     page.check("input[name=method][value='card']")  # card is the default; say so
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url("**/donate/test-checkout**")
     assert "MODO DE PRUEBA" in page.inner_text("#test-mode")
     page.fill("#email", "donante@example.org")
@@ -65,7 +65,7 @@ def test_with_stripe_configured_the_donor_is_sent_to_the_checkout_page(
                              content_type="text/html")
 
     page.route("**/donate?lang=en", watch)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_selector("text=redirected")
     assert answers == [(303, checkout_url)]
     [(request, _response)] = [entry for entry in httpserver.log

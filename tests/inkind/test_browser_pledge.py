@@ -12,13 +12,13 @@ def test_a_giver_pledges_in_spanish_and_is_thanked_in_spanish(live_server, page)
     page.fill("#quantity", "6")
     page.fill("#giver", "Parroquia San Pablo")
     page.fill("#contact", "")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.locator("#contact-error").inner_text() == (
         "Indique un correo electrónico o un número de teléfono.")
     assert page.locator("#giver").input_value() == "Parroquia San Pablo"
     page.fill("#contact", "parroquia@example.org")
     page.fill("#expected_on", "2026-12-10")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.locator("h1").inner_text() == "Gracias por su promesa"
     screenshot(page, "inkind-pledge-es")
     # The invalid first attempt answers 422 on purpose; nothing else may fail.

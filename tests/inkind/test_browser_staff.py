@@ -8,7 +8,7 @@ def test_staff_give_out_a_welcome_bag_from_the_stock_page(live_server, page):
     load_demo_data(DEMO_PASSWORD)
     browser_login(page, live_server, "staff")
     page.wait_for_url(f"{live_server}/staff")
-    page.click("a[href='/staff/inkind']")
+    page.click("main a[href='/staff/inkind']")
     assert page.locator("#stock-welcome-bag .total").inner_text() == "17"
     page.select_option("#d-item_id", "welcome-bag")
     page.fill("#d-quantity", "1")

@@ -12,7 +12,7 @@ def test_coordinator_holds_and_checks_in_then_staff_sees_no_address(live_server,
     page.set_viewport_size(PHONE)
     browser_login(page, live_server, "coordinator")
     page.wait_for_url(f"{live_server}/staff")
-    page.click("a[href='/staff/shelters']")
+    page.click("main a[href='/staff/shelters']")
     page.select_option("#gender", "woman")
     page.fill("#region", "Nordland")
     page.click("form.search-form button[type=submit]")
@@ -31,7 +31,7 @@ def test_coordinator_holds_and_checks_in_then_staff_sees_no_address(live_server,
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
 
     page.goto(f"{live_server}/auth/logout")
-    page.locator("form button[type=submit]").first.click()
+    page.locator("main form button[type=submit]").first.click()
     browser_login(page, live_server, "staff")
     page.wait_for_url(f"{live_server}/staff")
     page.goto(f"{live_server}/staff/shelters")

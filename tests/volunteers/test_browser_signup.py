@@ -20,7 +20,7 @@ def test_a_spanish_speaker_signs_up_with_the_spanish_form(live_server, page):
     page.select_option("#region", "oslo")
     page.check("#consent")
     screenshot(page, "volunteers-signup-es")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     page.wait_for_url(f"{live_server}/volunteer/thanks")
     assert page.locator("h1").inner_text() == "Gracias por inscribirte"
     [volunteer] = list(Volunteer.scan())
@@ -34,7 +34,7 @@ def test_a_spanish_speaker_signs_up_with_the_spanish_form(live_server, page):
 def test_the_spanish_form_explains_missing_fields_in_spanish(live_server, page):
     page.goto(f"{live_server}/volunteer?lang=es")
     page.fill("#name", "Camila Torres")
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")
     assert page.locator("#signup-errors").is_visible()
     assert page.locator("#err-consent").inner_text() == (
         "Solo podemos guardar tus datos con tu consentimiento.")
