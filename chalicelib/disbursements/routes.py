@@ -15,7 +15,6 @@ from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.purposes import PURPOSES
 from chalicelib.funds.service import account_names, list_funds
 from chalicelib.money import format_nok, kroner_field, parse_nok
-from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 
@@ -232,34 +231,6 @@ def decide_page(ctx, disbursement_id):
     back = form.get("back") == "client"
     return ctx.redirect(
         f"/staff/clients/{item.client_code}" if back else "/staff/disbursements"
-    )
-
-
-@page(bp, "/staff/clients", roles=PAYERS, form="/staff/disbursements")
-def client_lookup_page(ctx):
-    with field_names(client_code="code"):
-        code = service.check_client_code(ctx.query.get("code", ""))
-    return ctx.redirect(f"/staff/clients/{code}")
-
-
-@page(bp, "/staff/clients/{client_code}", methods=["GET", "POST"], roles=PAYERS,
-      form=True)
-def client_page(ctx, client_code):
-    if ctx.method == "POST":
-        bridging.set_payout_date(
-            client_code, ctx.form().get("expected_payout", ""), ctx.user.actor
-        )
-    items = service.for_client(client_code, ctx.user.actor)
-    return ctx.render(
-        "disbursements/client.html",
-        client_code=items
-        and items[0].client_code
-        or service.check_client_code(client_code),
-        items=items,
-        expected_payout=bridging.payout_date(client_code),
-        paid_30_days=service.client_total_30_days(client_code),
-        purposes=PURPOSES,
-        can_decide=ctx.user.has_any(DECIDERS),
     )
 
 

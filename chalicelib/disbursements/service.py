@@ -396,4 +396,10 @@ def for_client(client_code: str, actor: Actor) -> list[Disbursement]:
     """A client's disbursements, newest first; the read is audit-logged."""
     code = check_client_code(client_code)
     record(actor, "read", "client", code)
+    return of_client(code)
+
+
+def of_client(code: str) -> list[Disbursement]:
+    """A (normalised) client code's disbursements, newest first: one index
+    query; the caller writes the read's audit entry."""
     return list(Disbursement.by_client.query(code, scan_index_forward=False))

@@ -111,6 +111,17 @@ class MovementsByKindYear(GlobalSecondaryIndex):
     created_at = UTCDateTimeAttribute(range_key=True)
 
 
+class MovementsByRecipient(GlobalSecondaryIndex):
+    """Sparse: only distributions carry `recipient_id` (a client's items)."""
+
+    class Meta:
+        index_name = "recipient-index"
+        projection = AllProjection()
+
+    recipient_id = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class StockMovement(BaseModel):
     """One immutable stock movement; its lines change Stock rows by `delta`."""
 
@@ -135,6 +146,7 @@ class StockMovement(BaseModel):
     reason = UnicodeAttribute(null=True)  # write-offs
     request_hash = UnicodeAttribute(null=True)  # what a keyed request asked for
     by_kind_year = MovementsByKindYear()
+    by_recipient = MovementsByRecipient()
 
 
 class Stock(BaseModel):

@@ -13,7 +13,7 @@ from chalicelib.clients import normalise_client_code
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.inkind import catalogue
 from chalicelib.inkind.catalogue import get_item, location_of, quantity_of
-from chalicelib.inkind.models import Need, Pledge
+from chalicelib.inkind.models import Need, Pledge, StockMovement
 from chalicelib.inkind.stock import (
     ExtraWrite,
     Line,
@@ -200,6 +200,13 @@ def distribute(
     extra = [add_year_total(_year(), item.item_id, distributed=count, people=people)]
     return record_movement(movement, [Line(item.item_id, location, -count)], extra,
                            actor=actor, also_audit=(("update", kind, recipient),))
+
+
+def distributions_to_client(code: str) -> list[StockMovement]:
+    """What a (normalised) client code was given, newest first: one index
+    query; the caller writes the read's audit entry."""
+    return [movement for movement in StockMovement.by_recipient.query(
+        code, scan_index_forward=False) if movement.recipient_type == "client"]
 
 
 def _children(value: object, item_kind: str, recipient_kind: str) -> int:

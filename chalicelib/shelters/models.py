@@ -61,6 +61,17 @@ class ShelterSecret(BaseModel):
     contact = UnicodeAttribute(default="")
 
 
+class HoldClientIndex(GlobalSecondaryIndex):
+    """A client's holds, newest first (the client overview)."""
+
+    class Meta:
+        index_name = "by-client"
+        projection = AllProjection()
+
+    client_code = UnicodeAttribute(hash_key=True)
+    created_at = UTCDateTimeAttribute(range_key=True)
+
+
 class Hold(BaseModel):
     """One bed held for a client code until `expires_at`. Its stored status
     stays `active` after expiry: expiry is a fact of time, read as such."""
@@ -77,6 +88,7 @@ class Hold(BaseModel):
     created_by = UnicodeAttribute()
     stay_id = UnicodeAttribute(null=True)
     request_hash = UnicodeAttribute(null=True)  # what a keyed request asked for
+    by_client = HoldClientIndex()
 
 
 class ClientIndex(GlobalSecondaryIndex):

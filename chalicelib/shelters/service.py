@@ -289,4 +289,16 @@ def client_history(client_code: str, actor: Actor) -> list[Stay]:
     """Every stay of a client code, newest first; each viewing is audit-logged."""
     code = validate_client_code(client_code)
     record(actor, "read", "client", code)
+    return stays_of_client(code)
+
+
+def stays_of_client(code: str) -> list[Stay]:
+    """A (normalised) client code's stays, newest first: one index query; the
+    caller writes the read's audit entry."""
     return list(Stay.by_client.query(code, scan_index_forward=False))
+
+
+def holds_of_client(code: str) -> list[Hold]:
+    """A (normalised) client code's holds, newest first: one index query; the
+    caller writes the read's audit entry."""
+    return list(Hold.by_client.query(code, scan_index_forward=False))

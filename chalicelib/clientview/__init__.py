@@ -1,0 +1,1 @@
+"""One page per client code across the areas (/staff/clients/<code>)."""
