@@ -65,6 +65,7 @@ def measure(action: Callable[[int], object],
 
 def main() -> int:
     start_stack()
+    from bench.webhook import paid_event
     from chalicelib.audit.service import Actor
     from chalicelib.demo import load_demo_data
     from chalicelib.disbursements import service as disbursements
@@ -73,8 +74,6 @@ def main() -> int:
     from chalicelib.donations.webhook import receive
     from chalicelib.inkind import service as inkind
     from chalicelib.shelters import service as shelters
-
-    from bench.webhook import paid_event
 
     load_demo_data("bench-password")
     secret = donation_settings().stripe_webhook_secret
