@@ -64,6 +64,12 @@ class ValidationFailed(DomainError):
         self.fields = fields or {}
 
 
+class TooLarge(DomainError):
+    code = "too_large"
+    status = 413
+    message = N_("The request is too large.")
+
+
 class NotFound(DomainError):
     code = "not_found"
     status = 404

@@ -13,6 +13,7 @@ from chalicelib.auth.roles import FINANCE, STAFF
 from chalicelib.errors import N_
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
+from chalicelib.web.schema import BOOL, array, integer, obj, text
 from chalicelib.web.spreadsheet import safe_cell
 
 REPORT_ROLES = (FINANCE, STAFF)  # admin passes too
@@ -49,7 +50,11 @@ def annual_csv(ctx, year):
                      f'attachment; filename="figures-{built.year}{suffix}.csv"'})
 
 
-@api(bp, "/api/reports/{year}", roles=REPORT_ROLES)
+@api(bp, "/api/reports/{year}", roles=REPORT_ROLES,
+     path_params={"year": text(4, pattern="^[0-9]{4}$")},
+     answer=obj({"year": integer(), "publication": BOOL, "small_count": integer(),
+                 "sections": {"type": "object",
+                              "additionalProperties": array({"type": "object"})}}))
 def annual_json(ctx, year):
     return ctx.json_response(_report(ctx, year).as_json())
 

@@ -21,6 +21,7 @@ from chalicelib.errors import (
 )
 from chalicelib.web.context import SESSION_COOKIE, cookie_header
 from chalicelib.web.routing import api, page
+from chalicelib.web.schema import ID, array, obj, text
 
 bp = Blueprint(__name__)
 
@@ -104,7 +105,10 @@ def logout(ctx):
     return ctx.redirect(cognito.logout_url(ctx.absolute_url("/")))
 
 
-@api(bp, "/auth/token", methods=["POST"])
+@api(bp, "/auth/token", methods=["POST"],
+     body=obj({"email": text(200), "password": text(200)},
+              required=("email", "password")),
+     answer=obj({"access_token": text(8192), "token_type": text()}))
 def token(ctx):
     if not get_settings().is_local:
         raise NotFound()
@@ -118,7 +122,8 @@ def token(ctx):
     )
 
 
-@api(bp, "/api/me", roles=ANY_USER)
+@api(bp, "/api/me", roles=ANY_USER,
+     answer=obj({"user_id": ID, "email": text(), "roles": array(text())}))
 def me(ctx):
     return ctx.json_response(
         {

@@ -64,6 +64,16 @@ def operations_page(ctx):
         holds=holds, months=retention.retention_months(), notice=notice)
 
 
+@api(bp, "/api/openapi.json", answer={"type": "object", "required": ["openapi"]})
+def openapi_document(ctx):
+    """This API's OpenAPI 3.1 document, built from the route declarations."""
+    from chalicelib.web.openapi import document  # loads every area: only here
+
+    response = ctx.json_response(document())
+    response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
 @api(bp, "/healthz")
 def healthz(ctx):
     if not dynamodb_answers():

@@ -17,6 +17,20 @@ from chalicelib.funds.service import account_names, list_funds
 from chalicelib.money import format_nok, kroner_field, parse_nok
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
+from chalicelib.web.schema import (
+    BOOL,
+    DATE,
+    DATETIME,
+    ID,
+    OERE,
+    array,
+    integer,
+    names,
+    nullable,
+    obj,
+    one_of,
+    text,
+)
 
 bp = Blueprint(__name__)
 PAYERS = (STAFF, FINANCE, ADMIN)
@@ -28,6 +42,25 @@ add_staff_link("/staff/cash-boxes", N_("Cash boxes"), DECIDERS, order=32)
 add_staff_link(
     "/staff/reports/disbursements", N_("Disbursement reports"), DECIDERS, order=33
 )
+
+
+DISBURSEMENT = obj({
+    "disbursement_id": ID, "client_code": text(32), "amount": integer(),
+    "currency": text(3), "purpose": text(), "method": text(),
+    "fund_id": nullable(text()), "cash_box_id": nullable(text()),
+    "note": nullable(text()), "status": text(), "over_limit": BOOL,
+    "created_by": text(), "created_at": DATETIME, "decided_by": nullable(text()),
+    "reason": nullable(text())})
+DISBURSEMENT_BODY = obj({
+    "client_code": text(32, examples=["K-2025-031"]), "amount": OERE,
+    "purpose": text(64, description="one of the funds' purposes"),
+    "method": one_of(*service.METHODS), "fund_id": ID, "cash_box_id": ID,
+    "note": text(300), "override_limit": BOOL,
+}, required=("client_code", "amount", "purpose", "method"))
+REASON = obj({"reason": text(500)})
+CLIENT = obj({"client_code": text(32), "expected_payout": nullable(DATE),
+              "disbursements": array(DISBURSEMENT)})
+BOX = obj({"box_id": ID, "expected": integer()})
 
 
 def as_json(item) -> dict:
@@ -50,21 +83,26 @@ def as_json(item) -> dict:
     }
 
 
-@api(bp, "/api/disbursements", methods=["GET", "POST"], roles=PAYERS)
+@api(bp, "/api/disbursements", roles=PAYERS,
+     answer=obj({"pending": array(DISBURSEMENT)}))
+def pending_api(ctx):
+    if not ctx.user.has_any(DECIDERS):
+        raise ValidationFailed(message=N_("Only finance sees the pending list."))
+    items = service.pending()
+    for item in items:
+        record(ctx.user.actor, "read", "disbursement", item.disbursement_id)
+    return ctx.json_response({"pending": [as_json(i) for i in items]})
+
+
+@api(bp, "/api/disbursements", methods=["POST"], roles=PAYERS,
+     body=DISBURSEMENT_BODY, answer=DISBURSEMENT, status=(201, 200))
 def disbursements_api(ctx):
-    if ctx.method == "GET":
-        if not ctx.user.has_any(DECIDERS):
-            raise ValidationFailed(message=N_("Only finance sees the pending list."))
-        items = service.pending()
-        for item in items:
-            record(ctx.user.actor, "read", "disbursement", item.disbursement_id)
-        return ctx.json_response({"pending": [as_json(i) for i in items]})
     key = ctx.header(idempotency.HEADER).strip() or None
     item, created = service.create(service.validate(ctx.json()), ctx.user.actor, key)
     return ctx.json_response(as_json(item), status=201 if created else 200)
 
 
-@api(bp, "/api/disbursements/{disbursement_id}", roles=PAYERS)
+@api(bp, "/api/disbursements/{disbursement_id}", roles=PAYERS, answer=DISBURSEMENT)
 def disbursement_api(ctx, disbursement_id):
     item = service.get(disbursement_id)
     record(ctx.user.actor, "read", "disbursement", disbursement_id)
@@ -87,13 +125,16 @@ def _decide(ctx, disbursement_id: str, action: str, reason: str):
     "/api/disbursements/{disbursement_id}/{action}",
     methods=["POST"],
     roles=DECIDERS,
+    body=REASON,
+    answer=DISBURSEMENT,
+    path_params={"action": one_of("approve", "reject", "reverse")},
 )
 def decide_api(ctx, disbursement_id, action):
     reason = str(ctx.json().get("reason") or "") if ctx.raw_body() else ""
     return ctx.json_response(as_json(_decide(ctx, disbursement_id, action, reason)))
 
 
-@api(bp, "/api/clients/{client_code}/disbursements", roles=PAYERS)
+@api(bp, "/api/clients/{client_code}/disbursements", roles=PAYERS, answer=CLIENT)
 def client_api(ctx, client_code):
     items = service.for_client(client_code, ctx.user.actor)
     return ctx.json_response(
@@ -105,7 +146,9 @@ def client_api(ctx, client_code):
     )
 
 
-@api(bp, "/api/clients/{client_code}/bridging", methods=["PUT"], roles=PAYERS)
+@api(bp, "/api/clients/{client_code}/bridging", methods=["PUT"], roles=PAYERS,
+     body=obj({"expected_payout": DATE}),
+     answer=obj({"client_code": text(32), "expected_payout": nullable(DATE)}))
 def bridging_api(ctx, client_code):
     item = bridging.set_payout_date(
         client_code, str(ctx.json().get("expected_payout") or ""), ctx.user.actor
@@ -122,7 +165,9 @@ def _year(ctx) -> int:
     return int(year)
 
 
-@api(bp, "/api/reports/disbursements", roles=DECIDERS)
+@api(bp, "/api/reports/disbursements", roles=DECIDERS,
+     query={"year": text(4, pattern="^[0-9]{4}$")},
+     answer=obj({"year": integer(), "months": {}, "purposes": {}, "funds": {}}))
 def report_api(ctx):
     year = _year(ctx)
     report = totals.year_report(year)
@@ -141,7 +186,10 @@ def _money_form(form: dict[str, str], name: str = "amount") -> int:
     return kroner_field(form.get(name), name)
 
 
-@api(bp, "/api/cash-boxes", methods=["POST"], roles=(ADMIN,))
+@api(bp, "/api/cash-boxes", methods=["POST"], roles=(ADMIN,), status=201,
+     body=obj({"office": text(200), "names": names(), "source_fund": ID},
+              required=("office", "source_fund")),
+     answer=obj({"box_id": ID}))
 def cash_boxes_api(ctx):
     body = ctx.json()
     names = {
@@ -157,7 +205,10 @@ def cash_boxes_api(ctx):
     return ctx.json_response({"box_id": box.fund_id}, status=201)
 
 
-@api(bp, "/api/cash-boxes/{box_id}/{action}", methods=["POST"], roles=DECIDERS)
+@api(bp, "/api/cash-boxes/{box_id}/{action}", methods=["POST"], roles=DECIDERS,
+     body=obj({"amount": integer(0), "note": text(500)}, required=("amount",)),
+     answer=BOX, status=(201, 200),
+     path_params={"action": one_of("top-ups", "counts")})
 def cash_box_action_api(ctx, box_id, action):
     body = ctx.json()
     amount = body.get("amount")

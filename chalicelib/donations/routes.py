@@ -18,9 +18,17 @@ from chalicelib.errors import N_, NotFound, TooManyRequests, ValidationFailed
 from chalicelib.funds.service import account_names, list_funds
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
+from chalicelib.web.schema import BOOL, DATE, ID, array, integer, nullable, obj, text
 
 bp = Blueprint(__name__)
 READERS = (FINANCE,)  # admin passes every check
+DONATION = obj({"id": ID, "amount": integer(), "refunded": integer(),
+                "currency": text(3), "channel": text(), "frequency": text(),
+                "fund": nullable(text()), "campaign": nullable(text()),
+                "credited_at": nullable(text()), "disputed": BOOL})
+DONATIONS_QUERY = {"from": DATE, "to": DATE, "fund": ID, "campaign": ID,
+                   "channel": text(16), "cursor": text(2048),
+                   "limit": text(3, pattern="^[0-9]+$")}
 add_staff_link("/staff/donations", N_("Donations"), READERS, order=20)
 add_staff_link("/staff/campaigns", N_("Campaigns"), READERS, order=21)
 register_money_givers("donations", reports.thanked_donors)
@@ -158,7 +166,10 @@ def staff_donations(ctx):
     )
 
 
-@api(bp, "/api/donations", roles=READERS)
+@api(bp, "/api/donations", roles=READERS, query=DONATIONS_QUERY,
+     answer=obj({"donations": array(DONATION), "next_cursor": nullable(text()),
+                 "totals": obj({name: integer() for name in (
+                     "amount", "refunded", "net", "count")} | {"currency": text(3)})}))
 def api_donations(ctx):
     wanted = reports.parse_filter(ctx.query)
     page = reports.donation_page(wanted, ctx.query.get("cursor", ""),

@@ -14,10 +14,32 @@ from chalicelib.money import kroner_field
 from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
+from chalicelib.web.schema import (
+    BOOL,
+    DATETIME,
+    ID,
+    OERE,
+    array,
+    integer,
+    names,
+    nullable,
+    obj,
+    one_of,
+    text,
+)
 
 bp = Blueprint(__name__)
 add_staff_link("/staff/funds", N_("Funds and ledger"), (ADMIN, FINANCE), order=30)
 MONEY_ROLES = (ADMIN, FINANCE)
+ENTRY = obj({"entry_id": text(), "movement_id": text(), "kind": text(),
+             "amount": integer(), "currency": text(3), "created_at": DATETIME,
+             "actor": text(), "reference": nullable(text()),
+             "memo": nullable(text())})
+FUND = obj({"fund_id": ID, "names": names(), "restricted": BOOL, "public": BOOL,
+            "purposes": array(text()), "balance": integer()})
+TRANSFER_BODY = obj({"from_fund": ID, "to_fund": ID, "amount": OERE,
+                     "reason": text(500, minLength=1)},
+                    required=("from_fund", "to_fund", "amount", "reason"))
 
 
 def _entry_json(entry) -> dict:
@@ -148,7 +170,7 @@ def fund_ledger_page(ctx, fund_id):
     )
 
 
-@api(bp, "/api/funds", roles=MONEY_ROLES)
+@api(bp, "/api/funds", roles=MONEY_ROLES, answer=obj({"funds": array(FUND)}))
 def funds_api(ctx):
     return ctx.json_response(
         {
@@ -167,7 +189,9 @@ def funds_api(ctx):
     )
 
 
-@api(bp, "/api/funds/{fund_id}/ledger", roles=MONEY_ROLES)
+@api(bp, "/api/funds/{fund_id}/ledger", roles=MONEY_ROLES,
+     query={"limit": integer(1, 200), "after": text(512)},
+     answer=obj({"entries": array(ENTRY), "next": nullable(text())}))
 def ledger_api(ctx, fund_id):
     try:
         limit = max(1, min(int(ctx.query.get("limit", "50")), 200))
@@ -186,7 +210,9 @@ def _amount(value) -> int:
     return value
 
 
-@api(bp, "/api/funds/transfers", methods=["POST"], roles=MONEY_ROLES)
+@api(bp, "/api/funds/transfers", methods=["POST"], roles=MONEY_ROLES,
+     body=TRANSFER_BODY, status=(201, 200),
+     answer=obj({"movement_id": text(), "created": BOOL}))
 def transfer_api(ctx):
     body = ctx.json()
     reason = str(body.get("reason") or "").strip()
@@ -203,7 +229,10 @@ def transfer_api(ctx):
     )
 
 
-@api(bp, "/api/funds/{fund_id}/rules-change", methods=["POST"], roles=MONEY_ROLES)
+@api(bp, "/api/funds/{fund_id}/rules-change", methods=["POST"], roles=MONEY_ROLES,
+     body=obj({"decision": one_of("approve", "cancel")}, required=("decision",)),
+     answer=obj({"fund_id": ID, "restricted": BOOL, "purposes": array(text()),
+                 "waiting": nullable({"type": "object"})}))
 def rules_change_api(ctx, fund_id):
     """A second person approves (or anyone cancels) a waiting rules change."""
     _decide_rules(ctx, fund_id, str(ctx.json().get("decision") or ""))
@@ -213,7 +242,8 @@ def rules_change_api(ctx, fund_id):
                               "waiting": rules.pending(fund)})
 
 
-@api(bp, "/api/funds/reconcile", methods=["POST"], roles=(ADMIN,))
+@api(bp, "/api/funds/reconcile", methods=["POST"], roles=(ADMIN,), status=202,
+     answer=obj({"queued": BOOL, "last": nullable({"type": "object"})}))
 def reconcile_api(ctx):
     """Queue a check (the quarter-hourly job runs it); answers the last one."""
     service.request_reconciliation()

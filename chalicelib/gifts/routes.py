@@ -16,11 +16,35 @@ from chalicelib.gifts import service
 from chalicelib.money import kroner_field
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
+from chalicelib.web.schema import (
+    BOOL,
+    DATE,
+    ID,
+    OERE,
+    array,
+    integer,
+    nullable,
+    obj,
+    one_of,
+    text,
+)
 
 bp = Blueprint(__name__)
 MONEY_ROLES = (ADMIN, FINANCE)
 add_staff_link("/staff/gifts", N_("Bank and Vipps gifts"), MONEY_ROLES, order=31)
 register_money_givers("gifts", service.named_givers)
+GIFT = obj({"gift_key": text(), "channel": text(), "reference": text(),
+            "fund_id": ID, "amount": integer(), "currency": text(3), "date": DATE,
+            "donor_name": nullable(text()), "thank_by_name": nullable(BOOL),
+            "import_id": nullable(text())})
+GIFT_BODY = obj({"amount": OERE, "channel": one_of(*service.CHANNELS),
+                 "reference": text(64, minLength=1), "date": DATE, "fund_id": ID,
+                 "donor_name": text(120), "donor_email": text(200),
+                 "thank_by_name": BOOL},
+                required=("amount", "channel", "reference", "date", "fund_id"))
+IMPORT = obj({"import_id": ID, "status": text(), "fund_id": ID, "channel": text(),
+              "total": integer(), "rows": array({"type": "object"}, 100000),
+              "errors": array({}, 100000)})
 
 
 def _gift_json(gift) -> dict:
@@ -50,20 +74,28 @@ def _import_json(draft) -> dict:
     }
 
 
-@api(bp, "/api/gifts", methods=["GET", "POST"], roles=MONEY_ROLES)
+@api(bp, "/api/gifts", roles=MONEY_ROLES, query={"year": text(4, pattern="^[0-9]+$")},
+     answer=obj({"gifts": array(GIFT, 100000)}))
+def gifts_of_year_api(ctx):
+    year = ctx.query.get("year") or str(date.today().year)
+    if not year.isdigit():
+        raise ValidationFailed({"year": N_("Give a year.")})
+    gifts = service.gifts_of_year(int(year))
+    record(ctx.user.actor, "read", "gift", f"list-{year}")
+    return ctx.json_response({"gifts": [_gift_json(g) for g in gifts]})
+
+
+@api(bp, "/api/gifts", methods=["POST"], roles=MONEY_ROLES, body=GIFT_BODY,
+     answer=GIFT, status=(201, 200))
 def gifts_api(ctx):
-    if ctx.method == "GET":
-        year = ctx.query.get("year") or str(date.today().year)
-        if not year.isdigit():
-            raise ValidationFailed({"year": N_("Give a year.")})
-        gifts = service.gifts_of_year(int(year))
-        record(ctx.user.actor, "read", "gift", f"list-{year}")
-        return ctx.json_response({"gifts": [_gift_json(g) for g in gifts]})
     gift, created = service.record_gift(service.validate(ctx.json()), ctx.user.actor)
     return ctx.json_response(_gift_json(gift), status=201 if created else 200)
 
 
-@api(bp, "/api/gifts/imports", methods=["POST"], roles=MONEY_ROLES)
+@api(bp, "/api/gifts/imports", methods=["POST"], roles=MONEY_ROLES, raw="text/csv",
+     query={"fund_id": ID, "channel": one_of(*service.CHANNELS),
+            "thank_by_name": one_of("true", "false")},
+     answer=IMPORT, status=201)
 def import_preview_api(ctx):
     query = ctx.query
     draft = service.preview_import(
@@ -76,7 +108,8 @@ def import_preview_api(ctx):
     return ctx.json_response(_import_json(draft), status=201)
 
 
-@api(bp, "/api/gifts/imports/{import_id}/confirm", methods=["POST"], roles=MONEY_ROLES)
+@api(bp, "/api/gifts/imports/{import_id}/confirm", methods=["POST"],
+     roles=MONEY_ROLES, answer=IMPORT)
 def import_confirm_api(ctx, import_id):
     draft = service.confirm_import(import_id, ctx.user.actor)
     return ctx.json_response(_import_json(draft))

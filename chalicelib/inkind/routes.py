@@ -14,10 +14,22 @@ from chalicelib.idempotency import Idempotent
 from chalicelib.inkind import catalogue, needs
 from chalicelib.inkind.settings import get_inkind_settings
 from chalicelib.web.routing import api, page
+from chalicelib.web.schema import DATE, ID, array, either, integer, obj, text
 
 bp = Blueprint(__name__)
 log = logging.getLogger("ngo")
 HONEYPOT = "website"  # hidden from people; bots fill it in
+COUNT = either("integer", "string", description='a number, or "fewer_than_3"')
+NEED = obj({"need_id": ID, "item": text(), "unit": text(), "text": text(),
+            "wanted": integer(), "wanted_by": {"type": ["string", "null"]},
+            "pledged": COUNT, "received": COUNT, "progress": {}})
+PLEDGE_BODY = obj({"giver": text(200), "contact": text(200),
+                   "quantity": either("integer", "string", maxLength=12),
+                   "expected_on": DATE, "thank_by_name": {"type": "boolean"},
+                   "request_id": text(255), HONEYPOT: text(200)},
+                  required=("giver", "contact", "quantity"))
+PLEDGE = obj({"pledge_id": ID, "need_id": ID, "quantity": integer(),
+              "status": text()})
 
 
 def request_id() -> str:
@@ -107,7 +119,7 @@ def needs_page(ctx):
     return ctx.render("inkind/pledge_done.html", pledge=pledge)
 
 
-@api(bp, "/api/needs")
+@api(bp, "/api/needs", answer=obj({"needs": array(NEED)}))
 def needs_api(ctx):
     return ctx.json_response(
         {"needs": [_public(n) for n in needs.public_needs(ctx.lang)]}
@@ -123,7 +135,8 @@ def _public(need: dict) -> dict:
     }
 
 
-@api(bp, "/api/needs/{need_id}/pledges", methods=["POST"])
+@api(bp, "/api/needs/{need_id}/pledges", methods=["POST"], body=PLEDGE_BODY,
+     answer=PLEDGE, status=(201, 200))
 def pledge_api(ctx, need_id):
     body = ctx.json()
     if body.get(HONEYPOT):

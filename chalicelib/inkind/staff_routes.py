@@ -16,8 +16,23 @@ from chalicelib.money import parse_nok
 from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
+from chalicelib.web.schema import BOOL, DATE, ID, array, either, integer, obj, text
 
 WORKERS = (STAFF, COORDINATOR)  # who moves goods (admin passes too)
+QUANTITY = either("integer", "string", maxLength=12)
+STOCK = obj({"item_id": ID, "unit": text(), "total": integer(), "low": BOOL,
+             "expires_on": {"type": ["string", "null"]},
+             "by_location": {"type": "object", "additionalProperties": integer()}})
+RECEIPT_BODY = obj({
+    "giver": text(200), "location": text(64), "need_id": ID, "thank_by_name": BOOL,
+    "lines": array(obj({"item_id": ID, "quantity": QUANTITY, "value": integer(0),
+                        "expires_on": DATE}, required=("item_id", "quantity")),
+                   100, minItems=1),
+}, required=("location", "lines"))
+DISTRIBUTION_BODY = obj({"item_id": ID, "quantity": QUANTITY, "location": text(64),
+                         "client_code": text(32), "shelter_id": ID,
+                         "children": either("integer", "string", maxLength=4)},
+                        required=("item_id", "quantity", "location"))
 THANKS = (STAFF, FINANCE)
 # A receipt form has one line: the service's names for its fields.
 ONE_LINE = {"lines": "item_id", "lines.0.quantity": "quantity",
@@ -269,7 +284,7 @@ def thanks_csv(ctx):
 # --- JSON API ----------------------------------------------------------------
 
 
-@api(bp, "/api/stock", roles=STAFF_ROLES)
+@api(bp, "/api/stock", roles=STAFF_ROLES, answer=obj({"stock": array(STOCK, 10000)}))
 def stock_api(ctx):
     return ctx.json_response(
         {
@@ -292,7 +307,8 @@ def _key(ctx, scope: str, body: dict) -> idempotency.Idempotent:
     return idempotency.from_api(ctx, scope, body, body_field="request_id")
 
 
-@api(bp, "/api/inkind/receipts", methods=["POST"], roles=WORKERS)
+@api(bp, "/api/inkind/receipts", methods=["POST"], roles=WORKERS, body=RECEIPT_BODY,
+     answer=obj({"receipt_id": text(), "created": BOOL}), status=(201, 200))
 def receipts_api(ctx):
     body = ctx.json()
     raw_lines = body.get("lines")
@@ -330,7 +346,9 @@ def _receipt_line(raw: object) -> service.ReceiptLine:
     )
 
 
-@api(bp, "/api/inkind/distributions", methods=["POST"], roles=WORKERS)
+@api(bp, "/api/inkind/distributions", methods=["POST"], roles=WORKERS,
+     body=DISTRIBUTION_BODY, status=(201, 200),
+     answer=obj({"distribution_id": text(), "created": BOOL}))
 def distributions_api(ctx):
     body = ctx.json()
     idem = _key(ctx, "inkind.distribute", body)

@@ -15,6 +15,43 @@ from chalicelib.shelters import pages, registry, search, service
 from chalicelib.shelters.blueprint import BOARD, COORD, bp
 from chalicelib.shelters.models import Hold, Stay
 from chalicelib.web.routing import api
+from chalicelib.web.schema import (
+    BOOL,
+    DATETIME,
+    ID,
+    array,
+    either,
+    integer,
+    nullable,
+    obj,
+    one_of,
+    text,
+)
+
+WHOLE = either("integer", "string", maxLength=6)
+FLAG = either("boolean", "string", maxLength=5)
+ROW = obj({"shelter_id": ID, "name": text(), "organisation": nullable(text()),
+           "type": text(), "region": text(), "municipality": nullable(text()),
+           "total": integer(), "occupied": integer(), "held": integer(),
+           "free": integer(), "confirmed_at": nullable(DATETIME), "stale": BOOL,
+           "children_max": integer(), "wheelchair": nullable(BOOL),
+           "asylum": nullable(BOOL), "languages": array(text()),
+           "accepts": array(text()), "max_stay_days": nullable(integer())})
+SHELTER_BODY = obj({
+    **{name: text(500) for name in registry.TEXT_FIELDS},
+    **{name: FLAG for name in registry.FLAG_FIELDS},
+    "kind": text(64), "children_max": WHOLE, "max_stay_days": WHOLE,
+    "languages": either("array", "string", items=text(8), maxLength=200),
+    "address": text(500), "contact": text(500), "total": WHOLE, "occupied": WHOLE,
+}, required=("name", "region", "kind", "total"))
+COUNTS_BODY = obj({"total": WHOLE, "occupied": WHOLE}, required=("total",))
+HOLD_BODY = obj({"client_code": text(32), "hours": WHOLE, "request_key": text(255)},
+                required=("client_code",))
+HOLD = obj({"hold_id": ID, "shelter_id": ID, "client_code": text(32),
+            "status": text(), "expires_at": DATETIME})
+STAY = obj({"stay_id": ID, "shelter_id": ID, "client_code": text(32),
+            "hold_id": nullable(text()), "started_at": DATETIME,
+            "ended_at": nullable(DATETIME), "nights": nullable(integer())})
 
 
 def hold_json(hold: Hold) -> dict[str, Any]:
@@ -32,23 +69,31 @@ def stay_json(stay: Stay) -> dict[str, Any]:
 
 
 # --- JSON API -----------------------------------------------------------------
-@api(bp, "/api/shelters/availability", roles=BOARD)
+@api(bp, "/api/shelters/availability", roles=BOARD,
+     query={"region": text(64), "gender": one_of("woman", "man", "trans"),
+            "children": text(2, pattern="^[0-9]+$"), "wheelchair": text(5),
+            "language": text(8)},
+     answer=obj({"results": array(ROW, 10000)}))
 def availability(ctx):
     results = search.find_beds(search.parse_need(ctx.query))
     return ctx.json_response({"results": results})
 
 
-@api(bp, "/api/shelters/summary", roles=BOARD)
+@api(bp, "/api/shelters/summary", roles=BOARD, answer={"type": "object"})
 def summary(ctx):
     return ctx.json_response(search.beds_tonight_summary())
 
 
-@api(bp, "/api/shelters/stats", roles=STAFF_ROLES)
+@api(bp, "/api/shelters/stats", roles=STAFF_ROLES,
+     query={"year": text(4, pattern="^[0-9]{4}$")},
+     answer=obj({"year": integer(), "by_shelter": {"type": "object"},
+                 "by_type": {"type": "object"}}))
 def stats(ctx):
     return ctx.json_response(search.bed_nights(pages.year_of(ctx)))
 
 
-@api(bp, "/api/shelters", methods=["POST"], roles=COORD)
+@api(bp, "/api/shelters", methods=["POST"], roles=COORD, body=SHELTER_BODY,
+     answer=obj({"shelter_id": ID}), status=201)
 def create(ctx):
     body = ctx.json()
     fields = registry.parse_shelter(body)
@@ -59,7 +104,9 @@ def create(ctx):
     return ctx.json_response({"shelter_id": shelter.shelter_id}, status=201)
 
 
-@api(bp, "/api/shelters/{shelter_id}", roles=COORD)
+@api(bp, "/api/shelters/{shelter_id}", roles=COORD,
+     answer={**ROW, "properties": {**ROW["properties"], "address": text(),
+                                   "contact": text()}})
 def details(ctx, shelter_id):
     row = search.availability_row(service.get_shelter(shelter_id), datetime.now(UTC))
     secret = registry.confidential(shelter_id, ctx.user.actor)
@@ -67,7 +114,8 @@ def details(ctx, shelter_id):
                               "contact": secret.contact})
 
 
-@api(bp, "/api/shelters/{shelter_id}/counts", methods=["POST"], roles=COORD)
+@api(bp, "/api/shelters/{shelter_id}/counts", methods=["POST"], roles=COORD,
+     body=COUNTS_BODY, answer=ROW)
 def confirm(ctx, shelter_id):
     total, occupied = registry.parse_counts(ctx.json())
     registry.confirm_counts(shelter_id, total, occupied, ctx.user.actor)
@@ -75,7 +123,8 @@ def confirm(ctx, shelter_id):
     return ctx.json_response(row)
 
 
-@api(bp, "/api/shelters/{shelter_id}/holds", methods=["POST"], roles=COORD)
+@api(bp, "/api/shelters/{shelter_id}/holds", methods=["POST"], roles=COORD,
+     body=HOLD_BODY, answer=HOLD, status=201)
 def hold(ctx, shelter_id):
     body = ctx.json()
     placed = service.place_hold(
@@ -85,23 +134,26 @@ def hold(ctx, shelter_id):
     return ctx.json_response(hold_json(placed), status=201)
 
 
-@api(bp, "/api/holds/{hold_id}", methods=["DELETE"], roles=COORD)
+@api(bp, "/api/holds/{hold_id}", methods=["DELETE"], roles=COORD, answer=HOLD)
 def release(ctx, hold_id):
     return ctx.json_response(hold_json(service.release_hold(hold_id, ctx.user.actor)))
 
 
-@api(bp, "/api/holds/{hold_id}/checkin", methods=["POST"], roles=COORD)
+@api(bp, "/api/holds/{hold_id}/checkin", methods=["POST"], roles=COORD, answer=STAY,
+     status=201)
 def checkin(ctx, hold_id):
     stay = service.check_in(hold_id, ctx.user.actor)
     return ctx.json_response(stay_json(stay), status=201)
 
 
-@api(bp, "/api/stays/{stay_id}/checkout", methods=["POST"], roles=COORD)
+@api(bp, "/api/stays/{stay_id}/checkout", methods=["POST"], roles=COORD,
+     answer=STAY)
 def checkout(ctx, stay_id):
     return ctx.json_response(stay_json(service.check_out(stay_id, ctx.user.actor)))
 
 
-@api(bp, "/api/clients/{client_code}/stays", roles=COORD)
+@api(bp, "/api/clients/{client_code}/stays", roles=COORD,
+     answer=obj({"client_code": text(32), "stays": array(STAY, 10000)}))
 def client_stays(ctx, client_code):
     stays = service.client_history(client_code, ctx.user.actor)
     return ctx.json_response({"client_code": client_code.upper(),

@@ -11,9 +11,51 @@ from chalicelib.errors import N_, ValidationFailed
 from chalicelib.volunteers import hours, rules, service, tasks
 from chalicelib.volunteers.signup import is_spam, parse_signup
 from chalicelib.web.routing import api
+from chalicelib.web.schema import (
+    BOOL,
+    DATE,
+    ID,
+    array,
+    either,
+    integer,
+    nullable,
+    obj,
+    one_of,
+    text,
+)
 
 bp = Blueprint(__name__)
 MANAGERS = (STAFF, COORDINATOR)
+TASK = obj({"task_id": ID, "what": text(), "starts_at": text(), "minutes": integer(),
+            "place": text(), "region": nullable(text()), "language": nullable(text()),
+            "skill": nullable(text()), "client_facing": BOOL, "status": text(),
+            "volunteer_id": nullable(text())})
+CANDIDATE = obj({"volunteer_id": ID, "name": text(), "status": text(),
+                 "region": nullable(text()), "availability": array(text()),
+                 "cleared": BOOL, "clearance_expires": nullable(text()),
+                 "expiring_soon": BOOL})
+CHOICES = either("array", "string", items=text(64), maxLength=64)
+SIGNUP_BODY = obj({"name": text(100), "email": text(200), "phone": text(40),
+                   "languages": {"type": "object", "maxProperties": 20,
+                                 "additionalProperties": text(16)},
+                   "skills": CHOICES, "availability": CHOICES, "region": text(64),
+                   "consent": either("boolean", "string", maxLength=5),
+                   "website": text(200)},
+                  required=("name", "email", "languages", "skills", "availability",
+                            "region", "consent"))
+TASK_BODY = obj({"what": text(200), "place": text(120), "starts_at": text(16),
+                 "minutes": either("integer", "string", maxLength=5),
+                 "language": text(20), "skill": text(20), "region": text(20),
+                 "client_facing": either("boolean", "string", maxLength=5)},
+                required=("what", "place", "starts_at"))
+HOURS_BODY = obj({"minutes": either("integer", "string", maxLength=5),
+                  "worked_on": DATE, "entry_key": text(64)},
+                 required=("minutes", "entry_key"))
+CLEARANCE_BODY = obj({"declaration_signed_on": DATE, "police_seen_on": DATE,
+                      "police_expires_on": DATE})
+STATUS = obj({"volunteer_id": ID, "status": text()})
+DATA = obj({"volunteer": {"type": "object"}, "tasks": array({"type": "object"}, 100000),
+            "hours": array({"type": "object"}, 100000)})
 
 
 def task_json(task, staff: bool = False) -> dict:
@@ -59,7 +101,8 @@ def _flag(value: str | None) -> bool | None:
     raise ValidationFailed({"cleared": N_("Use true or false.")})
 
 
-@api(bp, "/api/volunteers", methods=["POST"])
+@api(bp, "/api/volunteers", methods=["POST"], body=SIGNUP_BODY, status=202,
+     answer=obj({"status": one_of("received")}))
 def sign_up(ctx):
     data = ctx.json()
     if not is_spam(data):
@@ -68,7 +111,10 @@ def sign_up(ctx):
     return ctx.json_response({"status": "received"}, status=202)
 
 
-@api(bp, "/api/volunteers", roles=MANAGERS)
+@api(bp, "/api/volunteers", roles=MANAGERS,
+     query={"language": text(16), "skill": text(64),
+            "cleared": one_of("true", "false", "1", "0", "yes", "no")},
+     answer=obj({"volunteers": array(CANDIDATE, 100000)}))
 def list_volunteers(ctx):
     query = ctx.query
     found = service.list_volunteers(
@@ -80,7 +126,7 @@ def list_volunteers(ctx):
     return ctx.json_response({"volunteers": [candidate_json(c, soon) for c in found]})
 
 
-@api(bp, "/api/volunteers/{volunteer_id}", roles=MANAGERS)
+@api(bp, "/api/volunteers/{volunteer_id}", roles=MANAGERS, answer=DATA)
 def get_volunteer(ctx, volunteer_id):
     volunteer = service.get_volunteer(volunteer_id)
     data = hours.export_data(volunteer, tasks.tasks_of(volunteer_id), ctx.user.actor)
@@ -89,38 +135,45 @@ def get_volunteer(ctx, volunteer_id):
     return ctx.json_response(data)
 
 
-@api(bp, "/api/volunteers/{volunteer_id}/clearance", methods=["POST"], roles=MANAGERS)
+@api(bp, "/api/volunteers/{volunteer_id}/clearance", methods=["POST"], roles=MANAGERS,
+     body=CLEARANCE_BODY, answer=STATUS)
 def record_clearance(ctx, volunteer_id):
     volunteer = service.record_clearance(volunteer_id, ctx.json(), ctx.user.actor)
     return ctx.json_response({"volunteer_id": volunteer_id, "status": volunteer.status})
 
 
-@api(bp, "/api/volunteers/{volunteer_id}/status", methods=["POST"], roles=MANAGERS)
+@api(bp, "/api/volunteers/{volunteer_id}/status", methods=["POST"], roles=MANAGERS,
+     body=obj({"status": text(32)}, required=("status",)), answer=STATUS)
 def change_status(ctx, volunteer_id):
     target = str(ctx.json().get("status", ""))
     volunteer = service.change_status(volunteer_id, target, ctx.user.actor)
     return ctx.json_response({"volunteer_id": volunteer_id, "status": volunteer.status})
 
 
-@api(bp, "/api/volunteers/{volunteer_id}/link", methods=["POST"], roles=(ADMIN,))
+@api(bp, "/api/volunteers/{volunteer_id}/link", methods=["POST"], roles=(ADMIN,),
+     body=obj({"user_id": ID}, required=("user_id",)),
+     answer=obj({"volunteer_id": ID, "linked": BOOL}))
 def link_user(ctx, volunteer_id):
     service.link_user(volunteer_id, str(ctx.json().get("user_id", "")), ctx.user.actor)
     return ctx.json_response({"volunteer_id": volunteer_id, "linked": True})
 
 
-@api(bp, "/api/volunteers/{volunteer_id}/anonymise", methods=["POST"], roles=(ADMIN,))
+@api(bp, "/api/volunteers/{volunteer_id}/anonymise", methods=["POST"],
+     roles=(ADMIN,), answer=obj({"volunteer_id": ID, "anonymised": BOOL}))
 def anonymise(ctx, volunteer_id):
     hours.anonymise(volunteer_id, ctx.user.actor)
     return ctx.json_response({"volunteer_id": volunteer_id, "anonymised": True})
 
 
-@api(bp, "/api/tasks", methods=["POST"], roles=MANAGERS)
+@api(bp, "/api/tasks", methods=["POST"], roles=MANAGERS, body=TASK_BODY, answer=TASK,
+     status=201)
 def create_task(ctx):
     task = tasks.create_task(ctx.json(), ctx.user.actor)
     return ctx.json_response(task_json(task, staff=True), status=201)
 
 
-@api(bp, "/api/tasks", roles=MANAGERS)
+@api(bp, "/api/tasks", roles=MANAGERS,
+     answer=obj({"tasks": array(TASK, 100000), "open_without_volunteer": integer()}))
 def list_tasks(ctx):
     return ctx.json_response(
         {
@@ -130,7 +183,9 @@ def list_tasks(ctx):
     )
 
 
-@api(bp, "/api/tasks/{task_id}", roles=MANAGERS)
+@api(bp, "/api/tasks/{task_id}", roles=MANAGERS,
+     answer={**TASK, "properties": {**TASK["properties"],
+                                    "eligible": array(CANDIDATE, 100000)}})
 def get_task(ctx, task_id):
     task = tasks.get_task(task_id)
     eligible = tasks.eligible_volunteers(task)
@@ -140,14 +195,16 @@ def get_task(ctx, task_id):
     return ctx.json_response(body)
 
 
-@api(bp, "/api/tasks/{task_id}/assign", methods=["POST"], roles=MANAGERS)
+@api(bp, "/api/tasks/{task_id}/assign", methods=["POST"], roles=MANAGERS,
+     body=obj({"volunteer_id": ID}, required=("volunteer_id",)), answer=TASK)
 def assign(ctx, task_id):
     volunteer_id = str(ctx.json().get("volunteer_id", ""))
     task = tasks.assign(task_id, volunteer_id, ctx.user.actor)
     return ctx.json_response(task_json(task, staff=True))
 
 
-@api(bp, "/api/tasks/{task_id}/hours", methods=["POST"], roles=(*MANAGERS, VOLUNTEER))
+@api(bp, "/api/tasks/{task_id}/hours", methods=["POST"], roles=(*MANAGERS, VOLUNTEER),
+     body=HOURS_BODY, answer=obj({"logged": BOOL}), status=(201, 200))
 def log_hours(ctx, task_id):
     if ctx.user.is_staff:
         task = tasks.get_task(task_id)
@@ -158,7 +215,9 @@ def log_hours(ctx, task_id):
     return ctx.json_response({"logged": created}, status=201 if created else 200)
 
 
-@api(bp, "/api/volunteer-hours", roles=MANAGERS)
+@api(bp, "/api/volunteer-hours", roles=MANAGERS,
+     query={"year": text(4, pattern="^[0-9]{4}$")},
+     answer=obj({"year": integer(), "minutes": integer(), "months": {}}))
 def hour_totals(ctx):
     year = ctx.query.get("year") or str(date.today().year)
     if not year.isdigit() or len(year) != 4:
@@ -172,7 +231,9 @@ def hour_totals(ctx):
     )
 
 
-@api(bp, "/api/volunteer/me", roles=(VOLUNTEER,))
+@api(bp, "/api/volunteer/me", roles=(VOLUNTEER,),
+     answer=obj({"name": text(), "status": text(), "tasks": array(TASK, 100000),
+                 "minutes_this_year": integer()}))
 def my_tasks(ctx):
     me = service.volunteer_for_user(ctx.user.user_id)
     year = service.today().year
@@ -191,6 +252,8 @@ def my_tasks(ctx):
     "/api/volunteer/me/tasks/{task_id}/{answer}",
     methods=["POST"],
     roles=(VOLUNTEER,),
+    path_params={"answer": one_of("accept", "decline")},
+    answer=TASK,
 )
 def answer_task(ctx, task_id, answer):
     me = service.volunteer_for_user(ctx.user.user_id)
@@ -201,7 +264,7 @@ def answer_task(ctx, task_id, answer):
     return ctx.json_response(task_json(task))
 
 
-@api(bp, "/api/volunteer/me/data", roles=(VOLUNTEER,))
+@api(bp, "/api/volunteer/me/data", roles=(VOLUNTEER,), answer=DATA)
 def my_data(ctx):
     me = service.volunteer_for_user(ctx.user.user_id)
     data = hours.export_data(me, tasks.tasks_of(me.volunteer_id), ctx.user.actor)

@@ -13,8 +13,8 @@ from chalice import Response
 
 from chalicelib.auth.roles import User
 from chalicelib.config import get_settings
-from chalicelib.errors import N_, ValidationFailed
-from chalicelib.web import csrf, i18n
+from chalicelib.errors import N_, TooLarge, ValidationFailed
+from chalicelib.web import csrf, i18n, schema
 from chalicelib.web.forms import FormFailure
 from chalicelib.web.render import render
 from chalicelib.web.urls import site_of
@@ -66,6 +66,7 @@ class RequestContext:
         # runs with `replaying` set and the page shows `failure`.
         self.failure: FormFailure | None = None
         self.replaying = False
+        self.body_schema: dict[str, Any] | None = None  # the route's declared body
 
     @staticmethod
     def _parse_cookies(header: str) -> dict[str, str]:
@@ -123,15 +124,20 @@ class RequestContext:
         return {key: values[0].strip() for key, values in self.form_lists().items()}
 
     def json(self) -> dict[str, Any]:
-        """The JSON object body; ValidationFailed for anything else."""
+        """The JSON object body, checked against the route's declared schema
+        (web/schema.py); ValidationFailed for anything else."""
+        raw = self.raw_body()
+        if len(raw) > schema.BODY_LIMIT:
+            raise TooLarge()
         try:
-            body = json.loads(self.raw_body() or b"null")
-        except ValueError:
+            body = json.loads(raw or b"null")
+        except (ValueError, RecursionError):
             raise ValidationFailed(
                 message=N_("The body must be a JSON object.")
             ) from None
         if not isinstance(body, dict):
             raise ValidationFailed(message=N_("The body must be a JSON object."))
+        schema.check(body, self.body_schema)
         return body
 
     # --- session and CSRF ----------------------------------------------

@@ -267,6 +267,7 @@ def _needs_csrf(ctx: RequestContext, csrf: bool) -> bool:
 
 def _handle(ctx: RequestContext, route: Route, kwargs: dict[str, Any]) -> Response:
     ctx.params = kwargs
+    ctx.body_schema = route.spec.body if route.spec else None
     try:
         _authenticate(ctx)
         _authorise(ctx, route.roles)
@@ -297,6 +298,20 @@ class Route(NamedTuple):
     languages: tuple[str, ...]
     path: str = ""
     form: bool | str = False  # True: this path's GET view holds the form
+    spec: Spec | None = None  # an API route's schemas (web/openapi.py)
+
+
+class Spec(NamedTuple):
+    """What an API route takes and answers, as JSON Schema (web/schema.py):
+    the document at /api/openapi.json is built from these, and `body` is
+    enforced on every `ctx.json()`."""
+
+    body: dict[str, Any] | None = None
+    answer: dict[str, Any] | None = None
+    query: dict[str, Any] | None = None  # name -> schema of each parameter
+    statuses: tuple[int, ...] = (200,)
+    raw: str | None = None  # a body that is not JSON: its media type
+    path: dict[str, Any] | None = None  # a path parameter's schema, if not an id
 
 
 # (path, method) -> Route, filled as area modules are imported; the lazy
@@ -318,11 +333,12 @@ def _route(
     csrf: bool,
     languages: tuple[str, ...] | None,
     form: bool | str = False,
+    spec: Spec | None = None,
 ) -> Callable[[View], View]:
     langs = languages or (PUBLIC_LANGUAGES if roles is None else STAFF_LANGUAGES)
 
     def decorate(view: View) -> View:
-        route = Route(kind, view, roles, csrf, langs, path, form)
+        route = Route(kind, view, roles, csrf, langs, path, form, spec)
         for method in methods or ["GET"]:
             ROUTE_TABLE[(path, method.upper())] = route
 
@@ -358,6 +374,18 @@ def api(
     roles: tuple[str, ...] | None = None,
     csrf: bool = True,
     languages: tuple[str, ...] | None = None,
+    *,
+    body: dict[str, Any] | None = None,
+    answer: dict[str, Any] | None = None,
+    query: dict[str, Any] | None = None,
+    status: int | tuple[int, ...] = 200,
+    raw: str | None = None,
+    path_params: dict[str, Any] | None = None,
 ) -> Callable[[View], View]:
-    """A JSON route: errors are `{"error": {"code", "message"}}`."""
-    return _route("api", bp, path, methods, roles, csrf, languages)
+    """A JSON route: errors are `{"error": {"code", "message"}}`. `body`,
+    `answer`, `query` and `path_params` (those that are not ids) are its JSON
+    Schemas (web/schema.py), `status` the success status(es) it answers;
+    `raw` the media type of a non-JSON body."""
+    statuses = status if isinstance(status, tuple) else (status,)
+    spec = Spec(body, answer, query, statuses, raw, path_params)
+    return _route("api", bp, path, methods, roles, csrf, languages, spec=spec)
