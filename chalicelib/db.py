@@ -69,6 +69,15 @@ class BaseModel(Model):
             connection.connection = shared
         return connection
 
+    @classmethod
+    def get(cls, hash_key: Any, range_key: Any = None, *args: Any,
+            **kwargs: Any) -> Any:
+        """As Model.get; an empty key (DynamoDB refuses one with a
+        ValidationException) is an item that does not exist."""
+        if hash_key in ("", None) or range_key == "":
+            raise cls.DoesNotExist()
+        return super().get(hash_key, range_key, *args, **kwargs)
+
 
 def _model_modules() -> Iterator[str]:
     package = importlib.import_module(AREAS_PACKAGE)

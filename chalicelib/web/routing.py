@@ -32,6 +32,7 @@ from chalicelib.errors import (
     CsrfFailed,
     DomainError,
     Forbidden,
+    NotFound,
     Unauthenticated,
     ValidationFailed,
 )
@@ -271,6 +272,8 @@ def _handle(ctx: RequestContext, route: Route, kwargs: dict[str, Any]) -> Respon
     try:
         _authenticate(ctx)
         _authorise(ctx, route.roles)
+        if "" in kwargs.values():  # API Gateway routes no empty segment either
+            raise NotFound()
         if _needs_csrf(ctx, route.csrf) and not ctx.csrf_ok():
             raise CsrfFailed()
         _restore_kept(ctx)
