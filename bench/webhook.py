@@ -2,7 +2,8 @@
 donation and per repeated delivery, with 100 and with 10,000 donations
 already stored (Vipps: its CAPTURED event, the one that credits, for a
 pending gift started on /donate). Goal: the same counts at both sizes, at
-most 4 per new Stripe event, 2 per repeat; Vipps reported beside Stripe.
+most 2 per new Stripe event (one BatchGetItem of the event and its donation,
+one TransactWriteItems), 1 per repeat; Vipps reported beside Stripe.
 
     .venv/bin/python bench/webhook.py
 """
@@ -128,11 +129,13 @@ def main() -> int:
     for r in vipps:
         print(f"{r['size']:>21}  {r['new']:>18.0f} ({r['new_max']})  "
               f"{r['repeat']:>15.0f} ({r['repeat_max']})")
-    same = results[0]["new_max"] == results[1]["new_max"]
-    ok = same and all(r["new_max"] <= 4 and r["repeat_max"] <= 2 for r in results)
+    same = results[0]["new"] == results[1]["new"]
+    ok = same and all(r["new"] <= 2 and r["repeat_max"] <= 1 for r in results)
     print("times are moto's: its TransactWriteItems deep-copies every table it "
           "touches, so they grow with the table; DynamoDB's do not")
-    print("goal (same count at both sizes, <= 4 new, <= 2 repeat):",
+    print("max: the first event of a process also reads the fund and campaign its "
+          "checks then keep for 5 minutes")
+    print("goal (same median at both sizes, <= 2 new, 1 repeat):",
           "met" if ok else "NOT met")
     return 0 if ok else 1
 

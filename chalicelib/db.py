@@ -155,3 +155,39 @@ def transaction(**options: Any) -> Any:
     from pynamodb.transactions import TransactWrite
 
     return TransactWrite(connection=shared_connection(), **options)
+
+
+def get_by_keys(wanted: list[tuple[type[Model], str]]) -> list[Any]:
+    """Items of one or more tables by hash key, in one BatchGetItem: the
+    item, or None where there is none. A key DynamoDB leaves unprocessed is
+    read on its own, so the answer is complete either way."""
+    from pynamodb.connection.base import BOTOCORE_EXCEPTIONS
+    from pynamodb.exceptions import GetError
+
+    request: dict[str, dict[str, list]] = {}
+    for model, key in dict.fromkeys(wanted):  # the same key twice is refused
+        attribute = model._hash_key_attribute()
+        keys = request.setdefault(model.Meta.table_name, {"Keys": []})["Keys"]
+        keys.append({attribute.attr_name: {attribute.attr_type: key}})
+    try:
+        answer = shared_connection().dispatch("BatchGetItem", {"RequestItems": request})
+    except BOTOCORE_EXCEPTIONS as error:
+        raise GetError(f"Failed to batch get items: {error}", error) from None
+    responses = answer.get("Responses") or {}
+    unprocessed = answer.get("UnprocessedKeys") or {}
+    found: list[Any] = []
+    for model, key in wanted:
+        attribute = model._hash_key_attribute()
+        table = model.Meta.table_name
+        raw = next((item for item in responses.get(table, [])
+                    if item[attribute.attr_name][attribute.attr_type] == key), None)
+        if raw is not None:
+            found.append(model.from_raw_data(raw))
+        elif table in unprocessed:
+            try:
+                found.append(model.get(key))
+            except model.DoesNotExist:
+                found.append(None)
+        else:
+            found.append(None)
+    return found

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
@@ -82,7 +83,23 @@ def transact(writes: list[Write], audit: Audit = ("update", "donation", "-"),
 
 
 
+# A donation the webhook read together with its event check (one
+# BatchGetItem), taken once by the first load_donation of that key: a retry
+# after a conflict reads it again.
+_PREREAD: ContextVar[dict[str, Donation | None] | None] = ContextVar(
+    "donation_preread", default=None)
+
+
+def preread(donations: dict[str, Donation | None]) -> None:
+    """Offer donations just read (None: there is none) to the next loads."""
+    _PREREAD.set(dict(donations))
+
+
 def load_donation(key: str) -> Donation:
+    offered = _PREREAD.get()
+    if offered and key in offered:
+        donation = offered.pop(key)
+        return donation if donation is not None else Donation(key, version=0)
     try:
         return Donation.get(key)
     except Donation.DoesNotExist:

@@ -238,6 +238,20 @@ def _dispute_closed(event: dict[str, Any], dispute: dict[str, Any]) -> None:
 
 
 Handler = Callable[[dict[str, Any], dict[str, Any]], None]
+def donation_key(event: dict[str, Any]) -> str | None:
+    """The donation the event's handler reads first, where the event alone
+    tells (a paid one-off checkout): the webhook reads it with the event check."""
+    session = (event.get("data") or {}).get("object") or {}
+    if (event.get("type") == "checkout.session.completed"
+            and session.get("mode") == "payment"
+            and session.get("payment_status") == "paid"):
+        try:
+            return _session_payment(session).key
+        except (KeyError, TypeError, ValueError):  # the handler's checks answer it
+            return None
+    return None
+
+
 HANDLERS: dict[str, Handler] = {
     "checkout.session.completed": _session_completed,
     "checkout.session.async_payment_succeeded": _async_succeeded,
