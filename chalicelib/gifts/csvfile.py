@@ -34,6 +34,9 @@ COLUMNS = {
     },
     "name": {"name", "navn", "fra", "from", "donor", "nombre"},
 }
+MAX_FILE_BYTES = 512 * 1024  # a preview is one DynamoDB item (400 KB at most)
+MAX_ERRORS = 50  # problems kept with a preview; the rest are counted
+MAX_VALUE = 100  # characters of a bad value shown back
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _NORWEGIAN = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")
 
@@ -95,9 +98,7 @@ def _decode(raw: bytes) -> tuple[list[tuple[int, str]], list[RowError]]:
 
 def _header(text: str) -> tuple[str, dict[str, int]]:
     delimiter = max((";", ",", "\t"), key=text.count)
-    names = [
-        cell.strip().lower() for cell in next(csv.reader([text], delimiter=delimiter))
-    ]
+    names = [cell.strip().lower() for cell in _cells(text, delimiter) or []]
     found = {}
     for column, aliases in COLUMNS.items():
         for index, name in enumerate(names):
@@ -126,7 +127,28 @@ def _row(number: int, cells: list[str], columns: dict[str, int]) -> Row | RowErr
 
 
 def parse(raw: bytes) -> tuple[list[Row], list[RowError]]:
-    """The file's rows and its errors (line numbers count from 1)."""
+    """The file's rows and its errors (line numbers count from 1): at most
+    MAX_ERRORS of them, each value cut to MAX_VALUE characters, so that any
+    file fits in its preview."""
+    if len(raw) > MAX_FILE_BYTES:
+        return [], [RowError(1, N_("The file is larger than 512 KB; split it in "
+                                   "parts."))]
+    rows, errors = _parse(raw)
+    kept = [RowError(e.line, e.message, e.value[:MAX_VALUE]) for e in errors]
+    if len(kept) > MAX_ERRORS:
+        kept = kept[:MAX_ERRORS] + [RowError(
+            0, N_("Only the first 50 problems are listed."))]
+    return rows, kept
+
+
+def _cells(text: str, delimiter: str) -> list[str] | None:
+    try:
+        return next(csv.reader([text], delimiter=delimiter))
+    except csv.Error:  # a cell over the csv module's limit, a NUL byte
+        return None
+
+
+def _parse(raw: bytes) -> tuple[list[Row], list[RowError]]:
     lines, errors = _decode(raw)
     if not lines:
         return [], errors or [RowError(1, N_("The file is empty."))]
@@ -142,8 +164,9 @@ def parse(raw: bytes) -> tuple[list[Row], list[RowError]]:
     rows: list[Row] = []
     seen: set[str] = set()
     for number, text in lines[1:]:
-        cells = next(csv.reader([text], delimiter=delimiter))
-        result = _row(number, cells, columns)
+        cells = _cells(text, delimiter)
+        result = (_row(number, cells, columns) if cells is not None
+                  else RowError(number, N_("The line could not be read.")))
         if isinstance(result, Row) and result.reference in seen:
             result = RowError(
                 number, N_("The reference appears twice in the file."), result.reference

@@ -149,7 +149,7 @@ def _fund_options(ctx) -> list[tuple[str, str]]:
 
 
 @page(bp, "/staff/gifts/import", methods=["GET", "POST"], roles=MONEY_ROLES,
-      form=True)
+      form=True, long_fields=("csv",))
 def import_page(ctx):
     draft = None
     if ctx.method == "POST":

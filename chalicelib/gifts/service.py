@@ -174,6 +174,7 @@ def preview_import(
                 0, N_("A file may hold at most 90 gifts; split it in parts.")
             )
         )
+        rows = rows[:MAX_IMPORT_ROWS]  # shown; a preview with errors is never posted
     draft = GiftImport(
         secrets.token_hex(8),
         channel=channel,

@@ -67,6 +67,7 @@ class RequestContext:
         self.failure: FormFailure | None = None
         self.replaying = False
         self.body_schema: dict[str, Any] | None = None  # the route's declared body
+        self.long_fields: tuple[str, ...] = ()  # form fields past FORM_FIELD_LIMIT
 
     @staticmethod
     def _parse_cookies(header: str) -> dict[str, str]:
@@ -109,14 +110,25 @@ class RequestContext:
         return bytes(self.request.raw_body or b"")
 
     def form_lists(self) -> dict[str, list[str]]:
+        """The form's fields; TooLarge past FORM_LIMIT, ValidationFailed for a
+        field past FORM_FIELD_LIMIT (DynamoDB holds 400 KB an item)."""
         if self._form is None:
+            raw = self.raw_body()
+            if len(raw) > schema.FORM_LIMIT:
+                raise TooLarge()
             try:
-                text = self.raw_body().decode("utf-8")
+                text = raw.decode("utf-8")
             except UnicodeDecodeError:
                 raise ValidationFailed(
                     message=N_("The form could not be read.")
                 ) from None
-            self._form = parse_qs(text, keep_blank_values=True)
+            form = parse_qs(text, keep_blank_values=True)
+            too_long = {name: schema.TOO_LONG for name, values in form.items()
+                        if name not in self.long_fields
+                        and any(len(v) > schema.FORM_FIELD_LIMIT for v in values)}
+            if too_long:
+                raise ValidationFailed(too_long)
+            self._form = form
         return self._form
 
     def form(self) -> dict[str, str]:

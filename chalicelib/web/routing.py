@@ -269,6 +269,7 @@ def _needs_csrf(ctx: RequestContext, csrf: bool) -> bool:
 def _handle(ctx: RequestContext, route: Route, kwargs: dict[str, Any]) -> Response:
     ctx.params = kwargs
     ctx.body_schema = route.spec.body if route.spec else None
+    ctx.long_fields = route.long_fields
     try:
         _authenticate(ctx)
         _authorise(ctx, route.roles)
@@ -302,6 +303,7 @@ class Route(NamedTuple):
     path: str = ""
     form: bool | str = False  # True: this path's GET view holds the form
     spec: Spec | None = None  # an API route's schemas (web/openapi.py)
+    long_fields: tuple[str, ...] = ()  # form fields allowed past FORM_FIELD_LIMIT
 
 
 class Spec(NamedTuple):
@@ -337,11 +339,12 @@ def _route(
     languages: tuple[str, ...] | None,
     form: bool | str = False,
     spec: Spec | None = None,
+    long_fields: tuple[str, ...] = (),
 ) -> Callable[[View], View]:
     langs = languages or (PUBLIC_LANGUAGES if roles is None else STAFF_LANGUAGES)
 
     def decorate(view: View) -> View:
-        route = Route(kind, view, roles, csrf, langs, path, form, spec)
+        route = Route(kind, view, roles, csrf, langs, path, form, spec, long_fields)
         for method in methods or ["GET"]:
             ROUTE_TABLE[(path, method.upper())] = route
 
@@ -363,11 +366,14 @@ def page(
     csrf: bool = True,
     languages: tuple[str, ...] | None = None,
     form: bool | str = False,
+    long_fields: tuple[str, ...] = (),
 ) -> Callable[[View], View]:
     """An HTML route: errors become a page, no session becomes a login redirect.
     `form`: a failed POST shows the form's page (this path's GET view, or the
-    given path's) again with what was typed."""
-    return _route("page", bp, path, methods, roles, csrf, languages, form)
+    given path's) again with what was typed. `long_fields`: form fields that
+    may be longer than web/schema.py's FORM_FIELD_LIMIT (a pasted CSV file)."""
+    return _route("page", bp, path, methods, roles, csrf, languages, form,
+                  long_fields=long_fields)
 
 
 def api(

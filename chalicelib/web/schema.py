@@ -18,6 +18,8 @@ Schema = dict[str, Any]
 TEXT_LIMIT = 2000  # characters of a free-text field unless declared otherwise
 LIST_LIMIT = 200  # entries of a list unless declared otherwise
 BODY_LIMIT = 256 * 1024  # bytes of a JSON body: well under an item's 400 KB
+FORM_LIMIT = 2 * 1024 * 1024  # bytes of a form (a CSV import's text included)
+FORM_FIELD_LIMIT = 10_000  # characters of a form field, unless the page allows more
 
 ID: Schema = {"type": "string", "minLength": 1, "maxLength": 128}
 BOOL: Schema = {"type": "boolean"}

@@ -2,8 +2,11 @@
 generated from its OpenAPI schema (valid ones, and ones with wrong JSON
 types, empty, huge, unicode and CRLF values, empty path ids): never a 5xx,
 every 4xx a JSON error with a stable code, every success as documented.
+First on empty tables, per operation and role; then all operations mixed on
+the demo data, with its ids in paths and bodies.
 
-FUZZ_EXAMPLES sets the number of requests per operation and role (default 12).
+FUZZ_EXAMPLES: requests per operation and role on empty tables (default 12);
+FUZZ_SEEDED_EXAMPLES: requests on the demo data (default 400).
 """
 
 from __future__ import annotations
@@ -22,6 +25,10 @@ from chalicelib.web.openapi import document
 from tests.conftest import bearer
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "12"))
+SEEDED_EXAMPLES = int(os.environ.get("FUZZ_SEEDED_EXAMPLES", "400"))
+IDS: dict[str, set[str]] = {}  # attribute name -> the demo data's values
+ALIASES = {"from_fund": "fund_id", "to_fund": "fund_id", "source_fund": "fund_id",
+           "box_id": "fund_id", "cash_box_id": "fund_id"}
 CODE = re.compile(r"^[a-z_]+$")
 HUGE = "x" * 1_000_000  # over DynamoDB's 400 KB item limit
 ODD_TEXTS = ["", " ", "\r\n", "a\r\nSet-Cookie: x=1", "\x00", "ü€漢字🙂", "%",
@@ -46,8 +53,16 @@ def _kinds(schema: dict) -> list[str]:
     return [kind] if isinstance(kind, str) else list(kind)
 
 
-def from_schema(schema: dict, depth: int = 0) -> st.SearchStrategy:
-    """Values that fit `schema` (roughly: formats are only hinted)."""
+def from_schema(schema: dict, depth: int = 0, name: str = "") -> st.SearchStrategy:
+    """Values that fit `schema` (roughly: formats are only hinted); a field
+    named like a stored id also gets the ids of the demo data (IDS)."""
+    known = IDS.get(ALIASES.get(name, name))
+    if known:
+        return st.sampled_from(sorted(known)) | _plain(schema, depth)
+    return _plain(schema, depth)
+
+
+def _plain(schema: dict, depth: int) -> st.SearchStrategy:
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     strategies = []
@@ -80,8 +95,9 @@ def _object(schema: dict, depth: int) -> st.SearchStrategy:
     properties = schema.get("properties", {})
     required = set(schema.get("required", ()))
     return st.fixed_dictionaries(
-        {k: from_schema(v, depth + 1) for k, v in properties.items() if k in required},
-        optional={k: from_schema(v, depth + 1) for k, v in properties.items()
+        {k: from_schema(v, depth + 1, k) for k, v in properties.items()
+         if k in required},
+        optional={k: from_schema(v, depth + 1, k) for k, v in properties.items()
                   if k not in required})
 
 
@@ -116,7 +132,8 @@ def _url(path: str, operation: dict) -> st.SearchStrategy[str]:
     in_query = {p["name"]: p["schema"] for p in parameters if p["in"] == "query"}
     odd = st.sampled_from(ODD_TEXTS)
     filled = st.fixed_dictionaries(
-        {name: st.one_of(from_schema(schema), odd) for name, schema in in_path.items()})
+        {name: st.one_of(from_schema(schema, 0, name), odd)
+         for name, schema in in_path.items()})
     query = st.fixed_dictionaries({}, optional={
         name: st.one_of(from_schema(schema).map(str), odd, st.text(max_size=10))
         for name, schema in in_query.items()})
@@ -178,3 +195,41 @@ def test_no_request_generated_from_the_schema_gets_a_server_error(
     response = client.request(method.upper(), url, headers=_headers(role, key),
                               body=body or b"")
     _check(method, url, operation, response)
+
+
+def _collect_ids() -> None:
+    from chalicelib.db import all_models
+
+    IDS.clear()
+    for model in all_models():
+        for item in model.scan():
+            for name, value in item.attribute_values.items():
+                if isinstance(value, str) and name.endswith(("_id", "_code")):
+                    IDS.setdefault(name, set()).add(value)
+
+
+@settings(max_examples=SEEDED_EXAMPLES, deadline=None, derandomize=True,
+          database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                 HealthCheck.too_slow, HealthCheck.data_too_large,
+                                 HealthCheck.large_base_example])
+@given(data=st.data())
+def test_no_request_on_the_demo_data_gets_a_server_error(client, demo, data):
+    path, method, role = data.draw(st.sampled_from(OPERATIONS), label="operation")
+    operation = document()["paths"][path][method]
+    url = data.draw(_url(path, operation), label="url")
+    body = data.draw(_body(operation), label="body")
+    response = client.request(method.upper(), url, headers=_headers(role, None),
+                              body=body or b"")
+    _check(method, url, operation, response)
+
+
+@pytest.fixture
+def demo():
+    from chalicelib.demo import load_demo_data
+    from tests.conftest import DEMO_PASSWORD
+
+    load_demo_data(DEMO_PASSWORD)
+    _collect_ids()
+    yield
+    IDS.clear()
