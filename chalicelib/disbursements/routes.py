@@ -37,6 +37,10 @@ PAYERS = (STAFF, FINANCE, ADMIN)
 METHOD_LABELS = {"cash": N_("Cash"), "payment_card": N_("Payment card"),
                  "bank_transfer": N_("Bank transfer")}
 DECIDERS = (FINANCE, ADMIN)
+DECIDED = {"approve": N_("Approved and paid."),
+           "reject": N_("Rejected. The reason is kept with the payment for the "
+                        "person who logged it."),
+           "reverse": N_("Reversed: the money is back in its fund.")}
 add_staff_link("/staff/disbursements", N_("Emergency cash"), PAYERS, order=20)
 add_staff_link("/staff/cash-boxes", N_("Cash boxes"), DECIDERS, order=32)
 add_staff_link(
@@ -251,16 +255,24 @@ def disbursements_page(ctx):
     record_many(ctx.user.actor, "read", "disbursement",
                 [str(item.disbursement_id) for item in pending])
     failure = ctx.failure
+    funds, boxes = list_funds(), cashbox.list_boxes()
     return ctx.render(
         "disbursements/index.html",
         # The first fund (unrestricted) is the default: the form is valid as it opens.
         fund_options=[
             (fund.fund_id, f"{fund.name(ctx.lang)} ({format_nok(int(fund.balance))})")
-            for fund in list_funds()] + [("", ctx.gettext("(the cash box's fund)"))],
+            for fund in funds] + [("", ctx.gettext("(the cash box's fund)"))],
         account_names=account_names(ctx.lang),
         box_options=[("", ctx.gettext("None"))] + [
             (box.fund_id, f"{box.name(ctx.lang)} ({format_nok(int(box.balance))})")
-            for box in cashbox.list_boxes()],
+            for box in boxes],
+        # What an approver judges by: each account's balance now, and what
+        # each waiting client has had (paid or waiting) in the last 30 days.
+        balances={str(a.fund_id): int(a.balance) for a in [*funds, *boxes]},
+        client_totals={code: service.client_total_30_days(code)
+                       for code in dict.fromkeys(str(i.client_code) for i in pending)},
+        method_labels=METHOD_LABELS,
+        decided=DECIDED.get(ctx.query.get("done", "")),
         purpose_options=[(code, ctx.gettext(name)) for code, name in PURPOSES.items()],
         method_options=[(code, ctx.gettext(METHOD_LABELS[code]))
                         for code in service.METHODS],
@@ -280,8 +292,10 @@ def decide_page(ctx, disbursement_id):
     form = ctx.form()
     item = _decide(ctx, disbursement_id, form.get("action", ""), form.get("reason", ""))
     back = form.get("back") == "client"
+    done = form.get("action", "")
     return ctx.redirect(
-        f"/staff/clients/{item.client_code}" if back else "/staff/disbursements"
+        f"/staff/clients/{item.client_code}?done={done}" if back
+        else f"/staff/disbursements?done={done}"
     )
 
 

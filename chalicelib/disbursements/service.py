@@ -318,6 +318,10 @@ def _decided_by(item: Disbursement, actor: Actor, status: str) -> bool:
 
 
 def reject(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
+    """Refuse a pending disbursement; the reason is required (the person who
+    logged it reads it)."""
+    if not reason.strip():
+        raise ValidationFailed({"reason": N_("Give a reason.")})
     privacy.guard_texts({"reason": reason}, privacy.STAFF)
     item = get(disbursement_id)
     if _decided_by(item, actor, "rejected"):

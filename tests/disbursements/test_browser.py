@@ -32,8 +32,11 @@ def test_staff_pays_cash_and_finance_approves_a_large_payment(
     browser_login(tab, live_server, "finance")
     tab.wait_for_url(f"{live_server}/staff")
     tab.goto(f"{live_server}/staff/disbursements")
-    row = tab.locator("tr", has_text="K-2025-050")
-    row.locator("button[value=approve]").click()
+    card = tab.locator("article.approval", has_text="K-2025-050")
+    assert "Payment card" in card.inner_text() and "last 30 days" in card.inner_text()
+    screenshot(tab, "disbursements-finance-approval")
+    card.locator("button[value=approve]").click()
+    assert tab.locator("p.notice").inner_text() == "Approved and paid."
     tab.goto(f"{live_server}/staff/clients/K-2025-050")
     assert "paid" in tab.locator("main table").inner_text()
     screenshot(tab, "disbursements-finance-client")

@@ -103,3 +103,42 @@ def test_a_name_for_a_client_code_keeps_the_payment_form_filled_in(client, sessi
     assert form.by_id["note"].attrs["value"] == "Vinterstøvler"
     assert 'name="idempotency_key" value="form-1"' in page.body.decode()
     assert balance("general") == 1000_00
+
+
+def test_an_approver_sees_the_facts_and_the_page_confirms_the_decision(client, session_as):
+    make_fund("general", nok=10_000)
+    staff = session_as("staff")
+    form_pay(client, staff, amount="300", idempotency_key="small")
+    form_pay(client, staff, amount="2500", note="Buss til Trondheim",
+             method="bank_transfer")
+    finance = session_as("finance")
+    page = client.get("/staff/disbursements?lang=nb", headers=finance.headers())
+    card = page.body.decode().split('class="card approval"')[1].split("</article>")[0]
+    assert "Buss til Trondheim" in card and "Bankoverføring" in card
+    assert "saldo 9" in card  # the fund's balance after the small payment
+    assert "Klientens siste 30 dager" in card and "2\xa0800" in card  # both payments
+    assert "u-staff" in card and ("CET" in card or "CEST" in card)
+    (pending,) = [d for d in Disbursement.scan() if d.status == "pending"]
+    headers, body = finance.form({"action": "approve"})
+    done = client.post(f"/staff/disbursements/{pending.disbursement_id}?lang=nb",
+                       body=body, headers=headers)
+    shown = client.get(done.headers["Location"], headers=finance.headers())
+    assert "Godkjent og betalt." in shown.body.decode()
+
+
+def test_rejecting_without_a_reason_is_refused_and_the_payment_still_waits(
+        client, session_as):
+    make_fund("general", nok=10_000)
+    form_pay(client, session_as("staff"), amount="2500")
+    (pending,) = Disbursement.scan()
+    finance = session_as("finance")
+    headers, body = finance.form({"action": "reject", "reason": "  "})
+    refused = client.post(f"/staff/disbursements/{pending.disbursement_id}?lang=nb",
+                          body=body, headers=headers)
+    assert refused.status_code == 422
+    assert "Oppgi en begrunnelse." in refused.body.decode()
+    assert Disbursement.get(pending.disbursement_id).status == "pending"
+    headers, body = finance.form({"action": "reject", "reason": "Dobbelt registrert"})
+    client.post(f"/staff/disbursements/{pending.disbursement_id}", body=body,
+                headers=headers)
+    assert Disbursement.get(pending.disbursement_id).reason == "Dobbelt registrert"
