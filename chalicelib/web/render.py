@@ -52,7 +52,17 @@ def environment(lang: str, source: bool = False) -> Any:
     env.filters["oslo_day"] = oslo_day
     env.filters["day"] = day_text
     env.globals["form_view"] = jinja2.pass_context(_form_view)
+    env.globals["scroll_region"] = scroll_region
     return env
+
+
+def scroll_region(label: str) -> Any:
+    """`<div {{ scroll_region(_("Balances")) }}>` around a wide table: it
+    scrolls sideways on a phone, so it takes keyboard focus and has a name."""
+    from markupsafe import Markup
+
+    return Markup('class="table-wrap" role="region" tabindex="0" '
+                  'aria-label="%s"') % label
 
 
 def _form_view(context: Any, name: str = "") -> FormView:
