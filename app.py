@@ -24,6 +24,9 @@ from chalicelib.web.security import add_security_headers
 
 get_settings()  # validated at start: a bad variable fails here, by name
 app = Chalice(app_name="ngo-platform")
+# API Gateway hands a file upload over base64-encoded, its bytes unchanged
+# (as text it would mangle a file that is not UTF-8).
+app.api.binary_types.append("multipart/form-data")
 logs.configure(app.log)  # JSON lines with the request id on Lambda
 access_log = logging.getLogger("ngo.access")
 

@@ -12,7 +12,7 @@ from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.core.thanks import register_money_givers
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.service import account_names, list_funds
-from chalicelib.gifts import service
+from chalicelib.gifts import csvfile, service
 from chalicelib.money import kroner_field
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
@@ -155,7 +155,7 @@ def import_page(ctx):
     if ctx.method == "POST":
         form = ctx.form()
         draft = service.preview_import(
-            form.get("csv", "").encode("utf-8"),
+            _import_bytes(ctx, form),
             form.get("fund_id", ""),
             form.get("channel", ""),
             ctx.user.actor,
@@ -167,6 +167,19 @@ def import_page(ctx):
         draft=draft,
         preview=_import_json(draft) if draft else None,
     )
+
+
+def _import_bytes(ctx, form: dict[str, str]) -> bytes:
+    """The uploaded file's bytes as sent, else the pasted text; refused with
+    the field named when there is neither or the file is too large."""
+    upload = ctx.files().get("file")
+    if upload is not None and len(upload.content) > csvfile.MAX_FILE_BYTES:
+        raise ValidationFailed({"file": N_(
+            "The file is larger than 512 KB. Split it in parts and upload each.")})
+    raw = upload.content if upload else form.get("csv", "").encode("utf-8")
+    if not raw.strip():
+        raise ValidationFailed({"file": N_("Choose a file or paste its content.")})
+    return raw
 
 
 @page(bp, "/staff/gifts/import/{import_id}", methods=["POST"], roles=MONEY_ROLES)

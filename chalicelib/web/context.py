@@ -14,7 +14,7 @@ from chalice import Response
 from chalicelib.auth.roles import User
 from chalicelib.config import get_settings
 from chalicelib.errors import N_, TooLarge, ValidationFailed
-from chalicelib.web import csrf, i18n, schema
+from chalicelib.web import csrf, i18n, multipart, schema
 from chalicelib.web.forms import FormFailure
 from chalicelib.web.render import render
 from chalicelib.web.urls import site_of
@@ -60,6 +60,7 @@ class RequestContext:
         ):
             self.set_cookies.append(cookie_header(LANG_COOKIE, self.lang, 31536000))
         self._form: dict[str, list[str]] | None = None
+        self._files: dict[str, multipart.Upload] = {}
         self._anon_key = ""
         self.params: dict[str, Any] = {}  # the route's path parameters
         # A failed form POST draws its page again (web/forms.py): the GET view
@@ -116,13 +117,7 @@ class RequestContext:
             raw = self.raw_body()
             if len(raw) > schema.FORM_LIMIT:
                 raise TooLarge()
-            try:
-                text = raw.decode("utf-8")
-            except UnicodeDecodeError:
-                raise ValidationFailed(
-                    message=N_("The form could not be read.")
-                ) from None
-            form = parse_qs(text, keep_blank_values=True)
+            form = self._parse_form(raw)
             too_long = {name: schema.TOO_LONG for name, values in form.items()
                         if name not in self.long_fields
                         and any(len(v) > schema.FORM_FIELD_LIMIT for v in values)}
@@ -130,6 +125,24 @@ class RequestContext:
                 raise ValidationFailed(too_long)
             self._form = form
         return self._form
+
+    def _parse_form(self, raw: bytes) -> dict[str, list[str]]:
+        content_type = self.header("content-type")
+        if multipart.is_multipart(content_type):
+            form, self._files = multipart.parse(raw, content_type)
+            return form
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ValidationFailed(
+                message=N_("The form could not be read.")
+            ) from None
+        return parse_qs(text, keep_blank_values=True)
+
+    def files(self) -> dict[str, multipart.Upload]:
+        """The files of a multipart form (a file input), by field name."""
+        self.form_lists()
+        return dict(self._files)
 
     def form(self) -> dict[str, str]:
         """Form fields (first value of each), stripped of surrounding spaces."""

@@ -47,6 +47,7 @@ CONTENT_TYPES = [
     "application/x-www-form-urlencoded",
     "text/plain",
     "text/csv",
+    "multipart/form-data",  # a form with a file input (web/multipart.py)
 ]
 View = Callable[..., Any]
 

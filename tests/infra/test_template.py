@@ -278,3 +278,9 @@ def test_an_address_that_matches_no_route_gets_the_404_page_in_every_language(
         custom, execute_api = home["Fn::If"][1:]
         assert custom == {"Fn::Sub": "https://${DomainName}/"}
         assert execute_api == "https://$context.domainName/$context.stage/"
+
+
+def test_a_file_upload_reaches_the_function_as_sent_bytes_through_the_api(
+        resources):
+    definition = resources["RestAPI"]["Properties"]["DefinitionBody"]
+    assert "multipart/form-data" in definition["x-amazon-apigateway-binary-media-types"]
