@@ -19,6 +19,7 @@ from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 from chalicelib.web.schema import (
     BOOL,
+    CLIENT_CODE,
     DATE,
     DATETIME,
     ID,
@@ -56,8 +57,7 @@ DISBURSEMENT = obj({
     "created_by": text(), "created_at": DATETIME, "decided_by": nullable(text()),
     "reason": nullable(text())})
 DISBURSEMENT_BODY = obj({
-    "client_code": text(32, examples=["K-2025-031"]), "amount": OERE,
-    "purpose": text(64, description="one of the funds' purposes"),
+    "client_code": CLIENT_CODE, "amount": OERE, "purpose": one_of(*PURPOSES),
     "method": one_of(*service.METHODS), "fund_id": ID, "cash_box_id": ID,
     "note": text(300), "override_limit": BOOL,
 }, required=("client_code", "amount", "purpose", "method"))

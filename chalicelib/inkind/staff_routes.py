@@ -16,7 +16,17 @@ from chalicelib.money import parse_nok
 from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
-from chalicelib.web.schema import BOOL, DATE, ID, array, either, integer, obj, text
+from chalicelib.web.schema import (
+    BOOL,
+    CLIENT_CODE,
+    DATE,
+    ID,
+    array,
+    either,
+    integer,
+    obj,
+    text,
+)
 
 WORKERS = (STAFF, COORDINATOR)  # who moves goods (admin passes too)
 QUANTITY = either("integer", "string", maxLength=12)
@@ -30,7 +40,7 @@ RECEIPT_BODY = obj({
                    100, minItems=1),
 }, required=("location", "lines"))
 DISTRIBUTION_BODY = obj({"item_id": ID, "quantity": QUANTITY, "location": text(64),
-                         "client_code": text(32), "shelter_id": ID,
+                         "client_code": CLIENT_CODE, "shelter_id": ID,
                          "children": either("integer", "string", maxLength=4)},
                         required=("item_id", "quantity", "location"))
 THANKS = (STAFF, FINANCE)

@@ -11,12 +11,13 @@ from typing import Any
 
 from chalicelib import idempotency
 from chalicelib.auth.roles import STAFF_ROLES
-from chalicelib.shelters import pages, registry, search, service
+from chalicelib.shelters import pages, registry, rules, search, service
 from chalicelib.shelters.blueprint import BOARD, COORD, bp
 from chalicelib.shelters.models import Hold, Stay
 from chalicelib.web.routing import api
 from chalicelib.web.schema import (
     BOOL,
+    CLIENT_CODE,
     DATETIME,
     ID,
     array,
@@ -40,12 +41,13 @@ ROW = obj({"shelter_id": ID, "name": text(), "organisation": nullable(text()),
 SHELTER_BODY = obj({
     **{name: text(500) for name in registry.TEXT_FIELDS},
     **{name: FLAG for name in registry.FLAG_FIELDS},
-    "kind": text(64), "children_max": WHOLE, "max_stay_days": WHOLE,
+    "kind": one_of(*rules.SHELTER_TYPES), "children_max": WHOLE,
+    "max_stay_days": WHOLE,
     "languages": either("array", "string", items=text(8), maxLength=200),
     "address": text(500), "contact": text(500), "total": WHOLE, "occupied": WHOLE,
 }, required=("name", "region", "kind", "total"))
 COUNTS_BODY = obj({"total": WHOLE, "occupied": WHOLE}, required=("total",))
-HOLD_BODY = obj({"client_code": text(32), "hours": WHOLE, "request_key": text(255)},
+HOLD_BODY = obj({"client_code": CLIENT_CODE, "hours": WHOLE, "request_key": text(255)},
                 required=("client_code",))
 HOLD = obj({"hold_id": ID, "shelter_id": ID, "client_code": text(32),
             "status": text(), "expires_at": DATETIME})

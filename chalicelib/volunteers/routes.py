@@ -34,18 +34,28 @@ CANDIDATE = obj({"volunteer_id": ID, "name": text(), "status": text(),
                  "region": nullable(text()), "availability": array(text()),
                  "cleared": BOOL, "clearance_expires": nullable(text()),
                  "expiring_soon": BOOL})
-CHOICES = either("array", "string", items=text(64), maxLength=64)
+
+
+def _choices(allowed: dict) -> dict:
+    return either("array", "string", items=one_of(*allowed), maxLength=64)
+
+
 SIGNUP_BODY = obj({"name": text(100), "email": text(200), "phone": text(40),
                    "languages": {"type": "object", "maxProperties": 20,
-                                 "additionalProperties": text(16)},
-                   "skills": CHOICES, "availability": CHOICES, "region": text(64),
+                                 "propertyNames": one_of(*rules.LANGUAGES),
+                                 "additionalProperties": one_of(*rules.LEVELS)},
+                   "skills": _choices(rules.SKILLS),
+                   "availability": _choices(rules.AVAILABILITY),
+                   "region": one_of(*rules.REGIONS),
                    "consent": either("boolean", "string", maxLength=5),
                    "website": text(200)},
                   required=("name", "email", "languages", "skills", "availability",
                             "region", "consent"))
-TASK_BODY = obj({"what": text(200), "place": text(120), "starts_at": text(16),
+TASK_BODY = obj({"what": text(200), "place": text(120),
+                 "starts_at": text(16, examples=["2026-12-24T10:00"]),
                  "minutes": either("integer", "string", maxLength=5),
-                 "language": text(20), "skill": text(20), "region": text(20),
+                 "language": one_of(*rules.LANGUAGES), "skill": one_of(*rules.SKILLS),
+                 "region": one_of(*rules.REGIONS),
                  "client_facing": either("boolean", "string", maxLength=5)},
                 required=("what", "place", "starts_at"))
 HOURS_BODY = obj({"minutes": either("integer", "string", maxLength=5),

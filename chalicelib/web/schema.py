@@ -23,8 +23,10 @@ FORM_FIELD_LIMIT = 10_000  # characters of a form field, unless the page allows 
 
 ID: Schema = {"type": "string", "minLength": 1, "maxLength": 128}
 BOOL: Schema = {"type": "boolean"}
-DATE: Schema = {"type": "string", "format": "date", "maxLength": 10}
+DATE: Schema = {"type": "string", "format": "date", "maxLength": 10,
+                "examples": ["2025-03-14"]}
 DATETIME: Schema = {"type": "string", "format": "date-time", "maxLength": 40}
+CLIENT_CODE: Schema = {"type": "string", "maxLength": 32, "examples": ["K-2025-031"]}
 OERE: Schema = {"type": "integer", "minimum": 1, "description": "øre (NOK/100)"}
 
 
@@ -38,7 +40,7 @@ def integer(minimum: int | None = None, maximum: int | None = None) -> Schema:
 
 
 def one_of(*choices: str) -> Schema:
-    return {"type": "string", "enum": list(choices)}
+    return {"type": "string", "enum": sorted(choices)}
 
 
 def either(*types: str, **extra: Any) -> Schema:

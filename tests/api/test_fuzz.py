@@ -63,6 +63,9 @@ def from_schema(schema: dict, depth: int = 0, name: str = "") -> st.SearchStrate
 
 
 def _plain(schema: dict, depth: int) -> st.SearchStrategy:
+    if "examples" in schema:
+        return st.sampled_from(schema["examples"]) | _plain(
+            {k: v for k, v in schema.items() if k != "examples"}, depth)
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     strategies = []
@@ -86,6 +89,11 @@ def _plain(schema: dict, depth: int) -> st.SearchStrategy:
         elif kind == "array" and depth < 3:
             strategies.append(st.lists(from_schema(schema.get("items", {}), depth + 1),
                                        max_size=3))
+        elif kind == "object" and depth < 3 and "propertyNames" in schema:
+            strategies.append(st.dictionaries(
+                _plain(schema["propertyNames"], depth + 1),
+                _plain(schema.get("additionalProperties", {}), depth + 1),
+                max_size=3))
         elif kind == "object" and depth < 3:
             strategies.append(_object(schema, depth))
     return st.one_of(strategies) if strategies else st.none()
