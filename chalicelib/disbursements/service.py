@@ -392,6 +392,11 @@ def reverse(disbursement_id: str, actor: Actor, reason: str) -> Disbursement:
     return get(disbursement_id)
 
 
+def count_pending(limit: int) -> int:
+    """How many wait for a second person (counted up to `limit`)."""
+    return int(Disbursement.by_pending.count("pending", limit=limit))
+
+
 def pending(limit: int = 100) -> list[Disbursement]:
     return list(Disbursement.by_pending.query("pending", limit=limit))
 

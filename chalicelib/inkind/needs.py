@@ -199,6 +199,16 @@ def pledges(status: str) -> list[Pledge]:
     return list(Pledge.by_status.query(status, scan_index_forward=False, limit=200))
 
 
+def count_open_pledges(limit: int) -> int:
+    """Pledges still to be received, open or partly (counted up to `limit`)."""
+    total = 0
+    for status in ("open", "partly"):
+        total += int(Pledge.by_status.count(status, limit=limit - total))
+        if total >= limit:
+            break
+    return total
+
+
 def receive_pledge(
     receipt_id: str,
     pledge_id: str,

@@ -212,6 +212,12 @@ class RequestContext:
 
         return staff_links(self.user)
 
+    def _waiting(self) -> dict[str, tuple[int, str]]:
+        """Counts of work waiting, beside the menu's areas (web/waiting.py)."""
+        from chalicelib.web.waiting import counts
+
+        return counts(self.user) if self.user is not None else {}
+
     def render(self, template: str, status: int = 200, **context: Any) -> Response:
         token = context.pop("csrf_token", None)
         token = self.csrf_token if token is None else token
@@ -232,7 +238,8 @@ class RequestContext:
             languages=languages,
             form_failure=failure,
             language_names=i18n.LANGUAGE_NAMES,
-            menu=self._menu(),
+            menu=(menu := self._menu()),
+            waiting=self._waiting() if menu and self.method == "GET" else {},
             **context,
         )
         return Response(
