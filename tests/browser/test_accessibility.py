@@ -138,6 +138,17 @@ class AxeWalk:
             sent = True
             self.check(f"{url} form {name} sent empty")
 
+    def send_wrong(self, url: str, values: dict[str, str]) -> None:
+        """A form that is valid when empty, sent with a wrong value typed."""
+        self.page.goto(self.base + url)
+        for selector, value in values.items():
+            self.page.fill(selector, value)
+        self.page.evaluate("s => document.querySelector(s).form.noValidate = true",
+                           selector)
+        with self.page.expect_navigation():
+            self.page.click(f"form:has({selector}) button[type=submit]")
+        self.check(f"{url} sent with {values}")
+
     def run(self, starts: list[str]) -> None:
         for url in starts:
             self.add(url)
@@ -177,6 +188,8 @@ def test_no_public_page_or_its_forms_sent_empty_has_a_serious_axe_violation(
     walk = AxeWalk(tab, live_server,
                    inside=lambda path: not path.startswith(STAFF_AREAS))
     walk.run(PUBLIC_STARTS)
+    walk.send_wrong("/donate?lang=es", {"#custom_amount": "doce"})
+    assert tab.locator("#custom_amount").get_attribute("aria-invalid") == "true"
     walk.report("public")
     assert not walk.problems, "\n".join(["serious or critical:", *walk.problems])
     assert {"/", "/donate", "/needs", "/volunteer", "/auth/login"} <= set(walk.pages)
