@@ -146,7 +146,7 @@ def funds_page(ctx):
         "funds/index.html",
         funds=funds,
         fund_names=service.account_names(ctx.lang),
-        waiting=[(f, rules.pending(f)) for f in funds if f.pending_rules],
+        rules_waiting=[(f, rules.pending(f)) for f in funds if f.pending_rules],
         last_check=service.last_reconciliation() if is_admin else None,
         check_queued=is_admin and service.reconciliation_queued(),
         notice=notice,

@@ -131,3 +131,11 @@ def test_the_shelter_page_links_each_held_or_staying_code_to_its_overview(
                       headers=session_as("coordinator").headers()).body.decode()
     assert f'href="/staff/clients/{CODE}"' in html
     assert 'href="/staff/clients/K-2025-032"' in html
+
+
+def test_the_audit_log_links_a_client_read_to_that_clients_overview(
+        client, session_as, record):
+    overview(client, session_as, "staff")
+    html = client.get("/staff/audit",
+                      headers=session_as("admin").headers()).body.decode()
+    assert f'<a href="/staff/clients/{CODE}">{CODE}</a>' in html
