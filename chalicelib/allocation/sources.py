@@ -15,8 +15,6 @@ from chalicelib.donations.models import Campaign
 from chalicelib.funds.models import Fund, FundMonth
 from chalicelib.funds.service import list_funds
 
-PENDING_LIMIT = 100
-
 
 def this_month(now: datetime | None = None) -> str:
     return (now or datetime.now(UTC)).strftime("%Y-%m")
@@ -63,12 +61,11 @@ def cash_by_purpose(month: str) -> dict[str, tuple[int, int]]:
 
 
 def pending_disbursements() -> tuple[int, int]:
-    """(count, øre) of disbursements waiting for a second person: one Query
-    of a sparse index that holds only the waiting ones."""
-    from chalicelib.disbursements.service import pending
+    """(count, øre) of disbursements waiting for a second person: the count
+    kept by the transactions that log and decide them (one GetItem)."""
+    from chalicelib.disbursements.totals import waiting
 
-    waiting = pending(limit=PENDING_LIMIT)
-    return len(waiting), sum(int(item.amount) for item in waiting)
+    return waiting()
 
 
 def active_campaigns() -> list[Campaign]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import datetime
+from typing import Any
 
 from pynamodb.transactions import TransactWrite
 
@@ -37,6 +38,29 @@ def total_writes(
         )
 
     return [write(key) for key in _keys(month, fund_id, purpose)]
+
+
+# Disbursements waiting for a second person, kept by the transaction that
+# logs one (+) and by the approval or rejection that decides it (-).
+WAITING = ("pending", "waiting")
+
+
+def waiting_write(amount: int, count: int) -> Callable[[Any], None]:
+    """A transaction write adding `count` waiting payments of `amount` øre."""
+    return lambda tx: tx.update(
+        DisbursementTotal(*WAITING),
+        actions=[DisbursementTotal.amount.add(amount),
+                 DisbursementTotal.payments.add(count)],
+    )
+
+
+def waiting() -> tuple[int, int]:
+    """(count, øre) of disbursements waiting for approval: one GetItem."""
+    try:
+        total = DisbursementTotal.get(*WAITING)
+    except DisbursementTotal.DoesNotExist:
+        return 0, 0
+    return max(0, int(total.payments)), max(0, int(total.amount))
 
 
 def year_report(year: int) -> dict:

@@ -194,3 +194,21 @@ def test_a_client_code_typed_with_other_digits_or_dashes_is_the_same_client(
     assert again.status_code == 409
     assert json_body(again)["error"]["code"] == "client_limit_exceeded"
     assert {d.client_code for d in Disbursement.scan()} == {"K-2025-031"}
+
+
+def test_the_count_of_payments_waiting_for_approval_follows_each_decision(
+        client, general):
+    from chalicelib.disbursements.totals import waiting
+
+    first = json_body(pay(client, amount=3000_00, key="w-1"))
+    second = json_body(pay(client, amount=2500_00, key="w-2", client_code="K-2025-032"))
+    pay(client, amount=3000_00, key="w-1")  # the same request again
+    assert waiting() == (2, 5500_00)
+    client.post(f"/api/disbursements/{first['disbursement_id']}/approve", body="{}",
+                headers=bearer("finance"))
+    assert waiting() == (1, 2500_00)
+    client.post(f"/api/disbursements/{second['disbursement_id']}/reject",
+                body=json.dumps({"reason": "Dobbelt"}), headers=bearer("finance"))
+    client.post(f"/api/disbursements/{second['disbursement_id']}/reject",
+                body=json.dumps({"reason": "Dobbelt"}), headers=bearer("finance"))
+    assert waiting() == (0, 0)

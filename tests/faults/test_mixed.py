@@ -363,6 +363,11 @@ def _money_adds_up(calls: list[Call], seed: str) -> None:
     refunds = [m for m in Movement.scan() if m.kind == "refund"]
     assert len(refunds) == len(_committed(calls, "refund")), seed
     assert len(list(Disbursement.scan())) == len(_committed(calls, "disbursement"))
+    # The kept count of payments waiting for approval is the waiting ones.
+    from chalicelib.disbursements.totals import waiting
+
+    still = [d for d in Disbursement.scan() if d.status == "pending"]
+    assert waiting() == (len(still), sum(int(d.amount) for d in still)), seed
 
 
 def _beds_and_stock_add_up(calls: list[Call], seed: str) -> None:
