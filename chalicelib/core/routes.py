@@ -9,6 +9,7 @@ from chalicelib.auth.roles import ADMIN, ANY_USER
 from chalicelib.config import get_settings
 from chalicelib.core.health import DatabaseUnavailable, dynamodb_answers
 from chalicelib.errors import N_, ValidationFailed
+from chalicelib.web.i18n import PUBLIC_LANGUAGES
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.render import TEMPLATES_DIR
 from chalicelib.web.routing import api, page
@@ -23,7 +24,8 @@ def home(ctx):
     return ctx.render("core/home.html")
 
 
-@page(bp, "/me", roles=ANY_USER)
+# Only people who are not staff see this page (volunteers): the public languages.
+@page(bp, "/me", roles=ANY_USER, languages=PUBLIC_LANGUAGES)
 def my_home(ctx):
     if ctx.user.is_staff:
         return ctx.redirect("/staff")

@@ -132,3 +132,11 @@ def test_every_bar_of_every_chart_links_to_a_detail_page(client, session_as, dem
 
     for anchor in re.findall(r"<a href=\"([^\"]+)\">\s*<text", html):
         assert anchor.startswith("/staff/")
+
+
+def test_the_go_to_list_names_the_audit_log_once_for_an_admin(
+        client, session_as, demo):
+    response = client.get("/staff?lang=nb", headers=session_as("admin").headers())
+    go_to = response.body.decode().split('id="goto-h"')[1].split("</nav>")[0]
+    assert go_to.count("Tilgangslogg") == 1
+    assert go_to.count('href="/staff/audit"') == 1

@@ -140,3 +140,29 @@ def test_a_staff_page_is_not_for_volunteers(client, session_as):
         "/staff/volunteers", headers=session_as("volunteer").headers()
     )
     assert response.status_code == 403
+
+
+
+def cookies_of(response) -> list[str]:
+    found = response.headers.get("Set-Cookie") or []
+    return [c.split(";")[0] for c in ([found] if isinstance(found, str) else found)]
+
+
+def test_a_volunteer_who_chose_spanish_lands_on_a_spanish_home_after_logging_in(
+        client):
+    load_demo_data(DEMO_PASSWORD)
+    login = client.get("/auth/login?lang=es")
+    assert '<html lang="es">' in login.body.decode()
+    jar = "; ".join(cookies_of(login))
+    assert "lang=es" in jar
+    token = login.body.decode().split('name="csrf_token" value="')[1].split('"')[0]
+    sent = client.post("/auth/login", headers={
+        "Content-Type": "application/x-www-form-urlencoded", "Cookie": jar},
+        body=f"email=volunteer%40demo.local&password={DEMO_PASSWORD}"
+             f"&csrf_token={token}")
+    session = [c for c in cookies_of(sent) if c.startswith("session=")]
+    home = client.get(sent.headers["Location"], headers={
+        "Cookie": f"lang=es; {session[0]}", "Accept-Language": "en-GB"})
+    html = home.body.decode()
+    assert '<html lang="es">' in html and "Mi página" in html
+    assert "Mis tareas y horas" in html
