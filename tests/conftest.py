@@ -66,14 +66,18 @@ def client():
         yield test_client.http
 
 
-def token_for(role: str, user_id: str | None = None) -> str:
-    """A session token as the local identity provider issues it."""
-    return issue_local_token(user_id or f"u-{role}", f"{role}@demo.local", [role])
+def token_for(role: str, user_id: str | None = None,
+              shelters: list[str] | None = None) -> str:
+    """A session token as the local identity provider issues it (`shelters`:
+    a partner's own shelters)."""
+    return issue_local_token(user_id or f"u-{role}", f"{role}@demo.local", [role],
+                             shelters=shelters)
 
 
-def bearer(role: str, user_id: str | None = None) -> dict[str, str]:
+def bearer(role: str, user_id: str | None = None,
+           shelters: list[str] | None = None) -> dict[str, str]:
     return {
-        "Authorization": f"Bearer {token_for(role, user_id)}",
+        "Authorization": f"Bearer {token_for(role, user_id, shelters)}",
         "Content-Type": "application/json",
     }
 
@@ -81,10 +85,11 @@ def bearer(role: str, user_id: str | None = None) -> dict[str, str]:
 class Browserless:
     """A logged-in browser session for page tests: cookie plus CSRF token."""
 
-    def __init__(self, role: str, user_id: str | None = None) -> None:
+    def __init__(self, role: str, user_id: str | None = None,
+                 shelters: list[str] | None = None) -> None:
         from chalicelib.auth.tokens import verify
 
-        self.token = token_for(role, user_id)
+        self.token = token_for(role, user_id, shelters)
         self.csrf = csrf.token_for(verify(self.token)["jti"])
         self.cookie = f"session={self.token}"
 

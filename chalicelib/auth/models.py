@@ -19,6 +19,7 @@ class LocalUser(BaseModel):
     user_id = UnicodeAttribute()
     password_hash = UnicodeAttribute()
     roles = UnicodeSetAttribute()
+    shelters = UnicodeSetAttribute(null=True)  # a `shelter` user's shelter ids
 
 
 class RevokedSession(BaseModel):

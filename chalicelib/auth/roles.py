@@ -11,7 +11,9 @@ FINANCE = "finance"
 STAFF = "staff"
 COORDINATOR = "coordinator"
 VOLUNTEER = "volunteer"
-ALL_ROLES = (ADMIN, FINANCE, STAFF, COORDINATOR, VOLUNTEER)
+# A partner shelter's own people: only the shelters named in `User.shelters`.
+SHELTER = "shelter"
+ALL_ROLES = (ADMIN, FINANCE, STAFF, COORDINATOR, VOLUNTEER, SHELTER)
 # Employees: everyone who may open the staff pages (volunteers are not staff).
 STAFF_ROLES = (STAFF, FINANCE, COORDINATOR, ADMIN)
 ANY_USER = ALL_ROLES
@@ -22,6 +24,12 @@ class User(NamedTuple):
     email: str
     roles: tuple[str, ...]
     session_id: str = ""
+    shelters: tuple[str, ...] = ()  # the shelters a `shelter` user works for
+
+    def may_act_for(self, shelter_id: str) -> bool:
+        """Admins act for every shelter, partners only for their own."""
+        return ADMIN in self.roles or (
+            SHELTER in self.roles and shelter_id in self.shelters)
 
     @property
     def actor(self) -> Actor:

@@ -42,7 +42,8 @@ def login(email: str, password: str, address: str) -> str:
         raise Unauthenticated(WRONG_LOGIN)
     throttle.succeeded(email)
     record(Actor(user.user_id, tuple(sorted(user.roles))), "login", "session", "-")
-    return tokens.issue_local_token(user.user_id, user.email, sorted(user.roles))
+    return tokens.issue_local_token(user.user_id, user.email, sorted(user.roles),
+                                    shelters=sorted(user.shelters or ()))
 
 
 def login_digest(email: str) -> str:
@@ -53,6 +54,15 @@ def login_digest(email: str) -> str:
 def _roles_from(claims: dict[str, Any]) -> tuple[str, ...]:
     raw = claims.get("roles") or claims.get("cognito:groups") or []
     return tuple(sorted(role for role in raw if role in ALL_ROLES))
+
+
+def _shelters_from(claims: dict[str, Any]) -> tuple[str, ...]:
+    """A partner's shelters: the local `shelters` claim, or Cognito's custom
+    attribute `custom:shelters` (ids separated by commas)."""
+    raw = claims.get("shelters") or claims.get("custom:shelters") or []
+    if isinstance(raw, str):
+        raw = raw.split(",")
+    return tuple(sorted({str(s).strip() for s in raw if str(s).strip()}))
 
 
 def user_from_token(token: str) -> User:
@@ -68,6 +78,7 @@ def user_from_token(token: str) -> User:
         email=str(claims.get("email", "")),
         roles=_roles_from(claims),
         session_id=session_id,
+        shelters=_shelters_from(claims),
     )
 
 
@@ -106,7 +117,8 @@ def end_sessions(uow: UnitOfWork, user_id: str) -> None:
                             expires=_until_every_token_expired(now)))
 
 
-def ensure_local_user(email: str, password: str, roles: list[str]) -> None:
+def ensure_local_user(email: str, password: str, roles: list[str],
+                      shelters: list[str] | None = None) -> None:
     """Create a local user unless one exists (demo data; loading twice is a no-op)."""
     put_if_absent(
         LocalUser(
@@ -114,5 +126,6 @@ def ensure_local_user(email: str, password: str, roles: list[str]) -> None:
             user_id=f"u-{email.split('@')[0]}",
             password_hash=hash_password(password),
             roles=set(roles),
+            shelters=set(shelters) if shelters else None,
         )
     )

@@ -45,7 +45,8 @@ def longest_life_seconds() -> int:
     return max(get_settings().session_hours, 8) * 3600
 
 
-def issue_local_token(subject: str, email: str, roles: list[str]) -> str:
+def issue_local_token(subject: str, email: str, roles: list[str],
+                      shelters: list[str] | None = None) -> str:
     """Sign a session token with the local key (local identity provider only)."""
     import jwt
 
@@ -64,6 +65,8 @@ def issue_local_token(subject: str, email: str, roles: list[str]) -> str:
         "exp": now + settings.session_hours * 3600,
         "jti": secrets.token_urlsafe(16),
     }
+    if shelters:
+        claims["shelters"] = sorted(shelters)
     return str(
         jwt.encode(
             claims, _local_private_key(), algorithm="RS256", headers={"kid": KEY_ID}

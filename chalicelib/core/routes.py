@@ -5,7 +5,7 @@ from __future__ import annotations
 from chalice import Blueprint, Response
 
 from chalicelib.audit.service import record, record_many
-from chalicelib.auth.roles import ADMIN, ANY_USER
+from chalicelib.auth.roles import ADMIN, ANY_USER, SHELTER
 from chalicelib.config import get_settings
 from chalicelib.core.health import DatabaseUnavailable, dynamodb_answers
 from chalicelib.errors import N_, ValidationFailed
@@ -29,6 +29,8 @@ def home(ctx):
 def my_home(ctx):
     if ctx.user.is_staff:
         return ctx.redirect("/staff")
+    if SHELTER in ctx.user.roles:
+        return ctx.redirect("/partner")
     return ctx.render("core/my_home.html")
 
 

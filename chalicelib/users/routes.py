@@ -15,7 +15,8 @@ bp = Blueprint(__name__)
 add_staff_link("/staff/users", N_("Users and roles"), (ADMIN,), order=93)
 ROLE_LABELS = {"admin": N_("Administrator"), "finance": N_("Finance"),
                "staff": N_("Staff"), "coordinator": N_("Coordinator (shelters)"),
-               "volunteer": N_("Volunteer (own tasks only)")}
+               "volunteer": N_("Volunteer (own tasks only)"),
+               "shelter": N_("Partner shelter (own shelter's counts only)")}
 
 
 def _act(ctx) -> str:

@@ -114,7 +114,7 @@ def pool():
     client = cognito()
     pool_id = client.create_user_pool(PoolName="users-test",
                                       UsernameAttributes=["email"])["UserPool"]["Id"]
-    for group in ("admin", "finance", "staff", "coordinator", "volunteer"):
+    for group in ("admin", "finance", "staff", "coordinator", "volunteer", "shelter"):
         client.create_group(UserPoolId=pool_id, GroupName=group)
     return pool_id
 
