@@ -22,8 +22,12 @@ from typing import Any
 import pytest
 
 from chalicelib.audit.models import AuditEntry
-from chalicelib.disbursements.models import Disbursement
+from chalicelib.auth.roles import Actor
+from chalicelib.disbursements import cashbox
+from chalicelib.disbursements.models import CashCount, Disbursement
 from chalicelib.donations import checks
+from chalicelib.donations.crediting import now
+from chalicelib.donations.models import Donation
 from chalicelib.donations.settings import donation_settings
 from chalicelib.funds import demo as funds_demo
 from chalicelib.funds.models import Fund, Movement
@@ -31,6 +35,8 @@ from chalicelib.funds.reconcile import reconcile
 from chalicelib.inkind import stock
 from chalicelib.inkind.models import StockMovement
 from chalicelib.shelters.models import Shelter
+from chalicelib.vipps import signature
+from chalicelib.vipps.settings import vipps_settings
 from tests.conftest import Browserless, bearer
 from tests.donations.conftest import (
     WEBHOOK_SECRET,
@@ -41,6 +47,7 @@ from tests.donations.conftest import (
 )
 from tests.inkind.helpers import add_items, receive
 from tests.shelters.helpers import make_shelter
+from tests.vipps.conftest import HOST, MSN, webhook_event
 
 SEED = int(os.environ.get("FAULT_SEED", "20261204"))
 RATE = float(os.environ.get("FAULT_RATE", "0.15"))  # of DynamoDB requests
@@ -48,7 +55,8 @@ REQUESTS = int(os.environ.get("FAULT_REQUESTS", "80"))  # use cases asked for
 WORKERS = int(os.environ.get("FAULT_WORKERS", "4"))  # client threads at once
 TRIES = 10  # a client gives up after this many answers of 5xx
 BEDS, STOCK = 4, 40
-OPENING = {fund: nok * 100 for fund, *_rest, nok in funds_demo.DEMO_FUNDS}
+VIPPS_SECRET = "vipps-webhook-secret-for-the-mix"
+BOX, BOX_OPENING = "cashbox-mix", 2_000_00  # an office's cash box, topped up
 
 
 @dataclass
@@ -97,6 +105,46 @@ def _donation(n: int, rng: random.Random) -> list[Call]:
     return calls
 
 
+def _vipps(n: int, rng: random.Random) -> Call:
+    """Vipps tells that a gift started in the app was captured (the pending
+    donation is made before the faults start, as the donor's visit would)."""
+    amount = rng.choice([150, 400]) * 100
+    raw = json.dumps(webhook_event(f"mix-vipps-{n}", "CAPTURED", amount,
+                                   psp=f"psp-{n}")).encode()
+    headers = {"Content-Type": "application/json",
+               **signature.sign(raw, VIPPS_SECRET, "/webhooks/vipps", HOST)}
+    return Call("vipps", "/webhooks/vipps", raw, headers,
+                {"amount": amount, "fund": "general", "reference": f"mix-vipps-{n}"})
+
+
+def _registration(n: int) -> Call:
+    """A coordinator registers a new shelter (its address kept apart)."""
+    body, headers = _api("coordinator", f"mix-shelter-{n}", {
+        "name": f"Mix shelter {n}", "region": "Oslo", "kind": "crisis_centre", "total": 3,
+        "address": f"Testveien {n}", "contact": "+47 22 00 00 00"})
+    return Call("shelter", "/api/shelters", body, headers, {})
+
+
+def _count(n: int, rng: random.Random) -> Call:
+    """Finance counts the office's cash box: as expected, or short."""
+    counted = rng.choice([BOX_OPENING, BOX_OPENING - 100_00, BOX_OPENING - 250_00])
+    body, headers = _api("finance", f"mix-count-{n}", {"amount": counted,
+                                                        "note": "evening count"})
+    return Call("count", f"/api/cash-boxes/{BOX}/counts", body, headers,
+                {"counted": counted})
+
+
+def prepare(calls: list[Call]) -> None:
+    """What exists before the faults start: the Vipps gifts' pending rows."""
+    for call in calls:
+        if call.kind == "vipps":
+            Donation(call.detail["reference"], version=1, status="pending",
+                     credited=False, amount=call.detail["amount"], currency="NOK",
+                     channel="vipps", frequency="once", fund_id="general", lang="nb",
+                     vipps_open="open", opened_at=now().isoformat(timespec="seconds")
+                     ).save()
+
+
 def _page_transfer(n: int, rng: random.Random) -> Call:
     """The /staff/funds transfer form with its one-time nonce."""
     target, nok = rng.choice(["christmas", "vocational"]), rng.choice([100, 700])
@@ -113,10 +161,16 @@ def plan(rng: random.Random, count: int = REQUESTS) -> list[Call]:
     calls: list[Call] = []
     for n in range(count):
         kind = rng.choice(["donation", "transfer", "disbursement", "hold",
-                           "distribution", "lookup"])
+                           "distribution", "lookup", "vipps", "shelter", "count"])
         if kind == "donation":
             *others, call = _donation(n, rng)
             calls += others
+        elif kind == "vipps":
+            call = _vipps(n, rng)
+        elif kind == "shelter":
+            call = _registration(n)
+        elif kind == "count":
+            call = _count(n, rng)
         elif kind == "transfer" and rng.random() < 0.3:
             call = _page_transfer(n, rng)
         elif kind == "transfer":
@@ -246,14 +300,21 @@ def threads_own_requests(monkeypatch):
 def world(monkeypatch):
     monkeypatch.setenv("STRIPE_WEBHOOK_SECRET", WEBHOOK_SECRET)
     monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    monkeypatch.setenv("VIPPS_WEBHOOK_SECRET", VIPPS_SECRET)
+    monkeypatch.setenv("VIPPS_MSN", MSN)
     donation_settings.cache_clear()
+    vipps_settings.cache_clear()
     checks.forget()
     funds_demo.load()
+    admin = Actor("admin-mix", ("admin",))
+    cashbox.create_box("mix", {"nb": "Mix", "en": "Mix", "es": "Mix"}, "general", admin)
+    cashbox.top_up(BOX, BOX_OPENING, admin, "topup-mix")
     make_shelter("sh-mix", total=BEDS)
     add_items()
     receive("hygiene-pack", STOCK)
     yield
     donation_settings.cache_clear()
+    vipps_settings.cache_clear()
     checks.forget()
 
 
@@ -269,11 +330,12 @@ def test_mixed_use_cases_under_dynamodb_faults_keep_every_invariant(
         client, faults, world):
     rng = random.Random(SEED)
     calls = plan(rng)
-    audit_before = _audited()
+    prepare(calls)
+    opening, audit_before = _balances(), _audited()
     faults.chaos(random.Random(SEED + 1), RATE)
     run(client, calls, rng)
     faults.calm()
-    check_every_invariant(calls, faults, audit_before,
+    check_every_invariant(calls, faults, opening, audit_before,
                           f"FAULT_SEED={SEED}, faults {dict(faults.injected)}")
 
 
@@ -283,16 +345,21 @@ def test_mixed_use_cases_from_client_threads_at_once_keep_every_invariant(
     # meets them first.
     rng = random.Random(SEED + 2)
     calls = plan(rng)
-    audit_before = _audited()
+    prepare(calls)
+    opening, audit_before = _balances(), _audited()
     faults.chaos(random.Random(SEED + 3), RATE)
     run_at_once(client, calls, workers=WORKERS)
     faults.calm()
-    check_every_invariant(calls, faults, audit_before,
+    check_every_invariant(calls, faults, opening, audit_before,
                           f"threads, FAULT_SEED={SEED}, faults {dict(faults.injected)}")
 
 
-def check_every_invariant(calls: list[Call], faults, audit_before: Counter,
-                          seed: str) -> None:
+def _balances() -> dict[str, int]:
+    return {fund.fund_id: int(fund.balance) for fund in Fund.scan()}
+
+
+def check_every_invariant(calls: list[Call], faults, opening: dict[str, int],
+                          audit_before: Counter, seed: str) -> None:
     answers = [a for c in calls for a in c.answers]
     print(f"\n{seed}: {len(calls)} use cases, {len(answers)} HTTP requests, "
           f"{sum(faults.seen.values())} DynamoDB requests, "
@@ -318,7 +385,8 @@ def check_every_invariant(calls: list[Call], faults, audit_before: Counter,
     # committed first.
     for call in calls:
         results = [a for a in call.answers if a[0] < 500]
-        if call.kind in ("donation", "refund", "lookup") or call.detail.get("page"):
+        if call.kind in ("donation", "refund", "lookup", "vipps") or call.detail.get(
+                "page"):
             assert all(a[0] == 200 for a in results), (seed, call.detail, results)
             continue
         ids = {_record_id(call.kind, a[2]) for a in results if a[0] in (200, 201)}
@@ -326,7 +394,8 @@ def check_every_invariant(calls: list[Call], faults, audit_before: Counter,
         if len(results) > 1 and results[0][0] in (200, 201):
             assert all(a[0] in (200, 201) for a in results), (seed, call.kind, results)
 
-    _money_adds_up(calls, seed)
+    _money_adds_up(calls, opening, seed)
+    _cash_box_counts_add_up(calls, opening, seed)
     _beds_and_stock_add_up(calls, seed)
     _one_audit_entry_per_change(calls, audit_before, seed)
 
@@ -338,12 +407,13 @@ def _code(body: Any) -> str | None:
 def _record_id(kind: str, body: dict) -> str:
     return str(body.get({"transfer": "movement_id", "disbursement": "disbursement_id",
                          "approval": "disbursement_id",
-                         "hold": "hold_id", "distribution": "movement_id"}[kind]))
+                         "hold": "hold_id", "distribution": "movement_id",
+                         "shelter": "shelter_id", "count": "box_id"}[kind]))
 
 
-def _money_adds_up(calls: list[Call], seed: str) -> None:
-    expected = dict(OPENING)
-    for call in _committed(calls, "donation"):
+def _money_adds_up(calls: list[Call], opening: dict[str, int], seed: str) -> None:
+    expected = dict(opening)
+    for call in _committed(calls, "donation") + _committed(calls, "vipps"):
         expected[call.detail["fund"]] += call.detail["amount"]
     for call in _committed(calls, "refund"):
         expected[call.detail["fund"]] -= call.detail["amount"]
@@ -353,13 +423,17 @@ def _money_adds_up(calls: list[Call], seed: str) -> None:
     paid = [c for c in _committed(calls, "disbursement") + _committed(calls, "approval")
             if c.final[2]["status"] == "paid"]
     expected["emergency-cash"] -= sum(c.detail["amount"] for c in paid)
-    balances = {fund.fund_id: int(fund.balance) for fund in Fund.scan()}
-    assert balances == expected, seed
+    expected[BOX] = _balances()[BOX]  # the counts': _cash_box_counts_add_up
+    assert _balances() == expected, seed
     assert [d for d in reconcile() if not d.ok] == [], seed  # ledger == balances
     transfers = [m for m in Movement.scan() if m.kind == "transfer"]
     assert len(transfers) == len(_committed(calls, "transfer")), seed
     donations = [m for m in Movement.scan() if m.kind == "donation"]
-    assert len(donations) == len(_committed(calls, "donation")), seed
+    assert len(donations) == len(_committed(calls, "donation")) + len(
+        _committed(calls, "vipps")), seed
+    for call in _committed(calls, "vipps"):
+        gift = Donation.get(call.detail["reference"])
+        assert (gift.status, gift.credited) == ("credited", True), seed
     refunds = [m for m in Movement.scan() if m.kind == "refund"]
     assert len(refunds) == len(_committed(calls, "refund")), seed
     assert len(list(Disbursement.scan())) == len(_committed(calls, "disbursement"))
@@ -368,6 +442,23 @@ def _money_adds_up(calls: list[Call], seed: str) -> None:
 
     still = [d for d in Disbursement.scan() if d.status == "pending"]
     assert waiting() == (len(still), sum(int(d.amount) for d in still)), seed
+
+
+def _cash_box_counts_add_up(calls: list[Call], opening: dict[str, int],
+                            seed: str) -> None:
+    """Each count sets the box to what was counted: the box holds what a
+    count found, its differences sum to the change, and the books
+    show one difference movement per count that found one."""
+    counts = list(CashCount.query(BOX))
+    box = _balances()[BOX]
+    # (Which count is last depends on commit order, not on counted_at.)
+    assert box in {int(c.counted) for c in counts} | {opening[BOX]}, seed
+    assert box - opening[BOX] == sum(int(c.difference) for c in counts), seed
+    differences = [m for m in Movement.scan() if m.kind == "cash_count"]
+    assert len(differences) == sum(1 for c in counts if int(c.difference)), seed
+    # A count sent again after a lost answer may be recorded twice, but
+    # the second finds nothing missing: no client's count is lost.
+    assert len(counts) >= len(_committed(calls, "count")), seed
 
 
 def _beds_and_stock_add_up(calls: list[Call], seed: str) -> None:
@@ -379,6 +470,9 @@ def _beds_and_stock_add_up(calls: list[Call], seed: str) -> None:
     assert stock.quantity("hygiene-pack", "office") == STOCK - given >= 0, seed
     movements = [m for m in StockMovement.scan() if m.kind == "distribution"]
     assert len(movements) == len(_committed(calls, "distribution")), seed
+    registered = {c.final[2]["shelter_id"] for c in _committed(calls, "shelter")}
+    stored = {s.shelter_id for s in Shelter.scan() if s.shelter_id != "sh-mix"}
+    assert stored == registered, seed
 
 
 def _one_audit_entry_per_change(calls: list[Call], before: Counter,
@@ -396,6 +490,10 @@ def _one_audit_entry_per_change(calls: list[Call], before: Counter,
     assert added[("create", "hold")] == committed["hold"], seed
     assert added[("update", "client")] == committed["distribution"], seed
     assert added[("charge.refunded", "stripe_event")] == committed["refund"], seed
+    assert added[("epayments.payment.captured.v1", "vipps_event")] == committed[
+        "vipps"], seed
+    assert added[("create", "shelter")] == committed["shelter"], seed
+    assert added[("create", "cash_count")] == len(list(CashCount.query(BOX))), seed
     # Reads are logged once per answer shown (a 503 may have logged too).
     looked = [c for c in calls if c.kind == "lookup"]
     answered = sum(1 for c in looked for a in c.answers if a[0] == 200)
