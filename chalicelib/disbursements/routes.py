@@ -10,11 +10,13 @@ from chalice import Blueprint, Response
 from chalicelib import idempotency
 from chalicelib.audit.service import record, record_many
 from chalicelib.auth.roles import ADMIN, FINANCE, STAFF
+from chalicelib.core.clock import oslo_day
 from chalicelib.disbursements import bridging, cashbox, service, totals
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.purposes import PURPOSES
 from chalicelib.funds.service import account_names, list_funds
 from chalicelib.money import format_nok, kroner_field, parse_nok
+from chalicelib.web import confirm
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 from chalicelib.web.schema import (
@@ -290,13 +292,39 @@ def disbursements_page(ctx):
       form="/staff/disbursements")
 def decide_page(ctx, disbursement_id):
     form = ctx.form()
-    item = _decide(ctx, disbursement_id, form.get("action", ""), form.get("reason", ""))
-    back = form.get("back") == "client"
-    done = form.get("action", "")
-    return ctx.redirect(
-        f"/staff/clients/{item.client_code}?done={done}" if back
-        else f"/staff/disbursements?done={done}"
-    )
+    action = form.get("action", "")
+
+    def act():
+        item = _decide(ctx, disbursement_id, action, form.get("reason", ""))
+        return ctx.redirect(
+            f"/staff/clients/{item.client_code}?done={action}"
+            if form.get("back") == "client" else f"/staff/disbursements?done={action}"
+        )
+
+    if action != "reverse":
+        return act()
+    item = service.get(disbursement_id)
+    if item.status != "paid":
+        return act()  # reversed already, or never paid: the error says which
+    return confirm.ask_first(ctx, _reversal_question(ctx, item, form), act)
+
+
+def _reversal_question(ctx, item, form: dict[str, str]) -> confirm.Question:
+    record(ctx.user.actor, "read", "disbursement", str(item.disbursement_id))
+    back = (f"/staff/clients/{item.client_code}" if form.get("back") == "client"
+            else "/staff/disbursements")
+    return confirm.Question(
+        ctx.gettext(N_("Reverse %(amount)s paid to %(code)s?"),
+                    amount=format_nok(int(item.amount)), code=item.client_code),
+        ctx.gettext(N_("The payment of %(day)s (%(purpose)s) goes back to "
+                       "%(account)s with a reversing entry. The payment stays in "
+                       "the ledger, marked reversed with your reason; it cannot "
+                       "be paid again, only logged anew."),
+                    day=oslo_day(item.paid_at or item.created_at),
+                    purpose=ctx.gettext(PURPOSES.get(item.purpose, item.purpose)),
+                    account=account_names(ctx.lang).get(item.account, item.account)),
+        ctx.gettext(N_("Reverse the payment")), back,
+        reason=ctx.gettext(N_("Reason (kept with the payment; no names)")))
 
 
 @page(bp, "/staff/clients/{client_code}/disbursements.csv", roles=PAYERS)

@@ -13,6 +13,7 @@ from chalicelib.inkind import catalogue, needs, service, stock, thanks
 from chalicelib.inkind.routes import bp, request_id
 from chalicelib.inkind.stock import once
 from chalicelib.money import parse_nok
+from chalicelib.web import confirm
 from chalicelib.web.forms import field_names
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
@@ -181,8 +182,7 @@ def pledges_page(ctx):
 def pledge_action(ctx, pledge_id):
     form = ctx.form()
     if form.get("action") == "cancel":
-        needs.cancel_pledge(pledge_id, ctx.user.actor)
-        return ctx.redirect("/staff/inkind/pledges?done=cancel")
+        return _cancel_pledge(ctx, pledge_id)
     idem = idempotency.from_form(
         ctx, form, "inkind.receipt",
         {"pledge_id": pledge_id, **idempotency.business_fields(form, "request_id")},
@@ -198,6 +198,28 @@ def pledge_action(ctx, pledge_id):
             request_hash=digest,
         ))
     return ctx.redirect(f"/staff/inkind/pledges?done={form.get('action', 'receive')}")
+
+
+def _cancel_pledge(ctx, pledge_id: str):
+    pledge = needs.get_pledge(pledge_id)
+
+    def act():
+        needs.cancel_pledge(pledge_id, ctx.user.actor)
+        return ctx.redirect("/staff/inkind/pledges?done=cancel")
+
+    if pledge.status not in ("open", "partly"):
+        return act()  # closed already: the pledges page says so
+    item = stock.get_items().get(pledge.item_id)
+    return confirm.ask_first(ctx, confirm.Question(
+        ctx.gettext(N_("Cancel the pledge from %(giver)s?"), giver=pledge.giver),
+        ctx.gettext(N_("The %(count)s × %(item)s still to come are no longer "
+                       "expected, and the public page asks for them again. What "
+                       "was received stays in stock. A cancelled pledge cannot be "
+                       "opened again."),
+                    count=int(pledge.quantity) - int(pledge.received),
+                    item=item.name(ctx.lang) if item else pledge.item_id),
+        ctx.gettext(N_("Cancel the pledge")),
+        "/staff/inkind/pledges"), act)
 
 
 @page(bp, "/staff/inkind/needs", methods=["GET", "POST"], roles=WORKERS, form=True)

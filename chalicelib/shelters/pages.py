@@ -8,11 +8,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import idempotency
-from chalicelib.audit.service import record_many
+from chalicelib.audit.service import record, record_many
 from chalicelib.auth.roles import STAFF_ROLES
-from chalicelib.errors import DomainError, ValidationFailed
+from chalicelib.core.clock import oslo_time
+from chalicelib.errors import N_, DomainError, ValidationFailed
 from chalicelib.shelters import registry, rules, search, service
 from chalicelib.shelters.blueprint import BOARD, COORD, bp
+from chalicelib.web import confirm
 from chalicelib.web.forms import field_names
 from chalicelib.web.routing import page
 
@@ -106,8 +108,24 @@ def check_in(ctx, hold_id):
 @page(bp, "/staff/holds/{hold_id}/release", methods=["POST"], roles=COORD)
 def release(ctx, hold_id):
     hold = service.get_hold(hold_id)
-    return _act(ctx, hold.shelter_id,
-                lambda: service.release_hold(hold_id, ctx.user.actor), "release")
+
+    def act() -> Any:
+        return _act(ctx, hold.shelter_id,
+                    lambda: service.release_hold(hold_id, ctx.user.actor), "release")
+
+    if service.hold_state(hold) != "active":
+        return act()  # nothing to give back: its page says why
+    record(ctx.user.actor, "read", "client", str(hold.client_code))
+    shelter = service.get_shelter(hold.shelter_id)
+    return confirm.ask_first(ctx, confirm.Question(
+        ctx.gettext(N_("Release the hold for %(code)s?"), code=hold.client_code),
+        ctx.gettext(N_("The bed at %(shelter)s held for %(code)s until %(until)s "
+                       "becomes free for anyone at once. To keep a bed for this "
+                       "client again, place a new hold."),
+                    shelter=shelter.name, code=hold.client_code,
+                    until=oslo_time(hold.expires_at, zone=True)),
+        ctx.gettext(N_("Release the hold")),
+        f"/staff/shelters/{hold.shelter_id}"), act)
 
 
 @page(bp, "/staff/stays/{stay_id}/checkout", methods=["POST"], roles=COORD)

@@ -142,3 +142,38 @@ def test_rejecting_without_a_reason_is_refused_and_the_payment_still_waits(
     client.post(f"/staff/disbursements/{pending.disbursement_id}", body=body,
                 headers=headers)
     assert Disbursement.get(pending.disbursement_id).reason == "Dobbelt registrert"
+
+
+def test_reversing_a_payment_asks_first_and_needs_a_reason_kept_with_it(
+        client, session_as):
+    make_fund("general", nok=1000)
+    form_pay(client, session_as("staff"), amount="300")
+    (paid,) = Disbursement.scan()
+    finance = session_as("finance")
+    url = f"/staff/disbursements/{paid.disbursement_id}?lang=en"
+    headers, body = finance.form({"action": "reverse", "back": "client"})
+    asked = client.post(url, headers=headers, body=body)
+    text = asked.body.decode()
+    assert asked.status_code == 200
+    assert "Reverse 300,00\xa0kr paid to K-2025-031?" in text
+    assert "goes back to" in text
+    assert 'href="/staff/clients/K-2025-031">Cancel, go back</a>' in text
+    assert balance("general") == 700_00
+    headers, body = finance.form({"action": "reverse", "back": "client",
+                                  "_form": "confirm", "_confirmed": "yes",
+                                  "reason": " "})
+    refused = client.post(url, headers=headers, body=body)
+    page = read_page(refused.body.decode())
+    assert refused.status_code == 422
+    assert page.by_id["confirm-reason"].invalid
+    assert page.texts["confirm-reason-error"] == "Give a reason."
+    assert Disbursement.get(paid.disbursement_id).status == "paid"
+    headers, body = finance.form({"action": "reverse", "back": "client",
+                                  "_form": "confirm", "_confirmed": "yes",
+                                  "reason": "Feil beløp"})
+    done = client.post(url, headers=headers, body=body)
+    assert done.status_code == 303
+    assert done.headers["Location"].startswith("/staff/clients/K-2025-031")
+    reversed_one = Disbursement.get(paid.disbursement_id)
+    assert (reversed_one.status, reversed_one.reason) == ("reversed", "Feil beløp")
+    assert balance("general") == 1000_00

@@ -119,7 +119,15 @@ def test_staff_receive_a_pledge_partly_then_fully(client, session_as, demo_data)
 
 def test_a_cancelled_pledge_no_longer_counts_towards_its_need(client, session_as,
                                                               demo_data):
-    headers, body = session_as("staff").form({"action": "cancel"})
+    staff = session_as("staff")
+    headers, body = staff.form({"action": "cancel"})
+    asked = client.post("/staff/inkind/pledges/demo-p-church?lang=en",
+                        headers=headers, body=body)
+    text = asked.body.decode()
+    assert "Cancel the pledge from" in text and "are no longer expected" in text
+    assert 'href="/staff/inkind/pledges">Cancel, go back</a>' in text
+    assert needs.get_pledge("demo-p-church").status == "open"
+    headers, body = staff.form({"action": "cancel", "_confirmed": "yes"})
     client.post("/staff/inkind/pledges/demo-p-church", headers=headers, body=body)
     assert needs.get_pledge("demo-p-church").status == "cancelled"
     assert needs.get_need("demo-need-christmas").pledged == 0

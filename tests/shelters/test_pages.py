@@ -156,3 +156,38 @@ def test_the_edit_form_shows_the_shelter_as_stored(client, session_as):
     assert page.by_id["name"].attrs["value"] == stored.name
     assert page.by_id["kind"].selected == [stored.kind]
     assert not page.by_id["name"].invalid
+
+
+def test_a_tap_on_release_asks_first_and_the_bed_stays_held_until_confirmed(
+        client, session_as):
+    make_shelter(total=1, name="Krisesenteret i Vest")
+    hold = service.place_hold("sh-test", "K-2025-031", 4, COORDINATOR)
+    coordinator = session_as("coordinator")
+    headers, body = coordinator.form({})
+    asked = client.post(f"/staff/holds/{hold.hold_id}/release?lang=en",
+                        headers=headers, body=body)
+    text = asked.body.decode()
+    assert asked.status_code == 200
+    assert "Release the hold for K-2025-031?" in text
+    assert "The bed at Krisesenteret i Vest held for K-2025-031 until" in text
+    assert 'href="/staff/shelters/sh-test">Cancel, go back</a>' in text
+    assert service.hold_state(service.get_hold(hold.hold_id)) == "active"
+    confirm_form = text.split('<form method="post" action="/staff/holds/')[1]
+    assert f'name="csrf_token" value="{coordinator.csrf}"' in confirm_form
+    headers, body = coordinator.form({"_form": "confirm", "_confirmed": "yes"})
+    done = client.post(f"/staff/holds/{hold.hold_id}/release", headers=headers,
+                       body=body)
+    assert done.status_code == 303
+    assert service.hold_state(service.get_hold(hold.hold_id)) == "released"
+
+
+def test_a_confirmed_release_without_the_csrf_token_releases_nothing(
+        client, session_as):
+    make_shelter(total=1)
+    hold = service.place_hold("sh-test", "K-2025-031", 4, COORDINATOR)
+    headers, body = session_as("coordinator").form({"_confirmed": "yes"},
+                                                   with_csrf=False)
+    refused = client.post(f"/staff/holds/{hold.hold_id}/release", headers=headers,
+                          body=body)
+    assert refused.status_code == 403
+    assert service.hold_state(service.get_hold(hold.hold_id)) == "active"
