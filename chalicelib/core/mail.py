@@ -8,7 +8,10 @@ Amazon SES from `MAIL_FROM` (or the area's own sender).
 A send that SES refuses is never lost: the message is kept in the outbox as
 `pending` and `retry_outbox()` (the outbox job, every 15 minutes) sends it
 again with a growing pause; after `MAIL_MAX_ATTEMPTS` tries it is `failed`,
-counted in the `MailFailed` metric and listed on /staff/operations. Logs never
+counted in the `MailFailed` metric and listed on /staff/operations. Only when
+SES refuses and the outbox cannot keep the message either is it lost: that
+is logged as an error with the message id and counted in `MailFailed` too
+(the caller logs what it was for, e.g. a receipt's donation id). Logs never
 hold the address or the text, only a message id and SES's error code.
 """
 
@@ -99,10 +102,19 @@ def send_email(to: str, subject: str, body: str, sender: str | None = None) -> s
     if not error:
         log.info("email %s sent", message_id)
         return message_id
-    OutboxMessage(message_id, to=to, subject=subject, body=body, sender=sender,
-                  status="pending", attempts=1, due=_iso(now + pause_after(1)),
-                  last_error=error[:80], created_at=now,
-                  expires=now + timedelta(days=KEEP_UNSENT_DAYS)).save()
+    try:
+        OutboxMessage(message_id, to=to, subject=subject, body=body, sender=sender,
+                      status="pending", attempts=1, due=_iso(now + pause_after(1)),
+                      last_error=error[:80], created_at=now,
+                      expires=now + timedelta(days=KEEP_UNSENT_DAYS)).save()
+    except Exception:
+        # Both failed: nothing can send it later, so an operator must know.
+        from chalicelib.core.metrics import emit
+
+        log.error("email %s is lost: SES refused it (%s) and the outbox could "
+                  "not keep it", message_id, error)
+        emit("MailFailed", 1)
+        raise
     log.warning("email %s was not sent (%s): kept in the outbox for a retry",
                 message_id, error)
     if mail_settings().max_attempts <= 1:

@@ -7,7 +7,8 @@ call, no extra permission, nothing to wait for. The alarms of the stack watch:
 - `ReconciliationDrift` (øre): the sum of |drift| over every fund, nightly;
 - `ReconciliationMismatches` (count): funds and stock rows that differ from
   their history, nightly;
-- `MailFailed` (count): a message given up after its last retry;
+- `MailFailed` (count): a message given up after its last retry, or lost
+  because SES refused it and the outbox could not keep it;
 - `SecretMissing` (count): a route needed a secret the store does not hold.
 
 Every metric has no dimension (the alarms match namespace and name only);

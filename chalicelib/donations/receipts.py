@@ -46,4 +46,6 @@ def send_receipt(donation: Donation) -> None:
         send_email(str(donation.email), subject, body,
                    sender=donation_settings().email_from)
     except Exception:  # noqa: BLE001 - the gift is credited either way
-        log.warning("receipt for %s was not sent", donation.donation_id)
+        # The mail service has counted it (MailFailed); this says which gift.
+        log.error("receipt for %s was not sent; the donor has none",
+                  donation.donation_id)

@@ -92,3 +92,42 @@ def test_local_stages_keep_mail_in_the_outbox_without_ses():
     mail.send_email(DONOR, "Takk", "Takk for gaven")
     [kept] = mail.outbox(DONOR)
     assert kept.status == "kept" and mail.unsent("pending") == []
+
+
+def test_a_mail_refused_by_ses_that_the_outbox_cannot_keep_is_counted_as_failed(
+        ses, capsys, caplog, monkeypatch):
+    # SES refuses (unverified sender) and DynamoDB refuses the outbox write.
+    from pynamodb.exceptions import PutError
+
+    def refuse(*_args, **_kwargs):
+        raise PutError("throttled")
+
+    monkeypatch.setattr(OutboxMessage, "save", refuse)
+    with caplog.at_level(logging.INFO, logger="ngo"), pytest.raises(PutError):
+        mail.send_email(DONOR, "Takk", "Takk for gaven", sender=SENDER)
+    metrics = [json.loads(line) for line in capsys.readouterr().out.splitlines()
+               if '"MailFailed"' in line]
+    assert [m["MailFailed"] for m in metrics] == [1]
+    [lost] = [r for r in caplog.records if r.levelno == logging.ERROR]
+    assert "is lost" in lost.getMessage() and DONOR not in caplog.text
+
+
+def test_a_receipt_that_cannot_be_sent_or_kept_names_the_gift_in_the_log(
+        ses, caplog, monkeypatch):
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.donations import receipts
+    from chalicelib.donations.models import Donation
+
+    def refuse(*_args, **_kwargs):
+        raise PutError("throttled")
+
+    monkeypatch.setattr(OutboxMessage, "save", refuse)
+    gift = Donation("pi_lost_receipt", version=1, status="credited", credited=True,
+                    amount=500_00, currency="NOK", channel="stripe", fund_id="general",
+                    email=DONOR, lang="nb", credited_at=datetime.now(UTC).isoformat())
+    with caplog.at_level(logging.INFO, logger="ngo"):
+        receipts.send_receipt(gift)  # the credited gift is never undone
+    errors = [r.getMessage() for r in caplog.records if r.levelno == logging.ERROR]
+    assert any("pi_lost_receipt" in e for e in errors), errors
+    assert DONOR not in caplog.text
