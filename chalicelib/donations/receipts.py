@@ -31,10 +31,20 @@ def receipt_message(donation: Donation) -> tuple[str, str]:
         "",
         translate(lang, N_(
             "Gifts of at least 500 kroner in a year can give a tax deduction. "
-            "To claim it, send us your national identity number and we report "
-            "your gifts to the Tax Administration once a year.")),
+            "To get it, send us your request on this page and we report your "
+            "gifts to the Tax Administration once a year (never send your "
+            "national identity number by email):")),
+        _request_link(donation, settings.public_base_url, lang),
     ]
     return subject, "\n".join(lines)
+
+
+def _request_link(donation: Donation, base: str, lang: str) -> str:
+    from chalicelib.tax.links import request_url
+
+    if not donation.email:
+        return f"{base}/tax-deduction?lang={lang}"
+    return request_url(base, str(donation.email), lang)
 
 
 def send_receipt(donation: Donation) -> None:

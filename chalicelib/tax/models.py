@@ -6,6 +6,7 @@ from pynamodb.attributes import (
     UnicodeAttribute,
     UTCDateTimeAttribute,
 )
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 
 from chalicelib.db import BaseMeta, BaseModel, table_name
 
@@ -23,3 +24,35 @@ class TaxYearLimits(BaseModel):
     closed = BooleanAttribute(default=False)  # no new requests for this year
     updated_by = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
+
+
+class RequestsByYear(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "year-index"
+        projection = AllProjection()
+
+    year = UnicodeAttribute(hash_key=True)
+    unit_key = UnicodeAttribute(range_key=True)
+
+
+class TaxRequest(BaseModel):
+    """A donor's deduction request for one income year: the tax unit's name
+    and identifier. The identifier is stored only sealed (tax/crypto.py) and
+    as its last five digits; the donor's gifts are found by their email."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("tax-requests")
+
+    unit_key = UnicodeAttribute(hash_key=True)  # "<year>#<digest of the email>"
+    year = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    kind = UnicodeAttribute()  # person | organisation
+    id_sealed = UnicodeAttribute()  # base64 AES-GCM ciphertext
+    id_key = UnicodeAttribute()  # base64 wrapped data key
+    id_last5 = UnicodeAttribute()
+    status = UnicodeAttribute(default="active")  # active | withdrawn
+    lang = UnicodeAttribute(default="nb")
+    consent_at = UTCDateTimeAttribute()
+    updated_at = UTCDateTimeAttribute()
+    by_year = RequestsByYear()

@@ -39,3 +39,6 @@ def set_limits_api(ctx, year):
     item = limits.set_limits(wanted, body["minimum"], body["maximum"],
                              bool(body.get("closed", False)), ctx.user.actor)
     return ctx.json_response(limits_json(item))
+
+
+from chalicelib.tax import public  # noqa: E402,F401 - the donor's pages, same area

@@ -23,7 +23,7 @@ from chalicelib.errors import N_, DomainError, ValidationFailed
 
 FORM_FIELD = "_form"
 # Never echoed back into a page or kept in a cookie.
-SECRET_FIELDS = ("password", "csrf_token")
+SECRET_FIELDS = ("password", "csrf_token", "identity_number")  # never drawn again
 KEPT_COOKIE = "kept_form"
 KEPT_SECONDS = 900
 

@@ -167,6 +167,12 @@ def test_the_donor_gets_a_receipt_with_amount_and_tax_deduction(client, funds):
     [mail] = outbox("donor@example.org")
     assert mail.subject == "Thank you for your gift"
     assert "1\u00a0500,00\u00a0kr" in mail.body and "tax deduction" in mail.body
+    # the receipt links to the donor's own request page, never asks for the number
+    from chalicelib.tax.links import email_of
+
+    link = next(w for w in mail.body.split() if "/tax-deduction?t=" in w)
+    assert email_of(link.split("t=")[1].split("&")[0]) == "donor@example.org"
+    assert "send us your national identity number" not in mail.body
 
 
 def test_the_same_event_delivered_by_racing_threads_is_credited_once(funds):
