@@ -98,13 +98,16 @@ def _cash(user: User, lang: str, _: Gettext, month: str) -> dict[str, Any]:
 
 
 def _beds(user: User, lang: str, _: Gettext, month: str) -> dict[str, Any]:
+    from chalicelib.core.vocabulary import COUNTY_NAMES, county_of
     from chalicelib.shelters.rules import SHELTER_TYPES
 
     summary = sources.beds_tonight()
     regions = sorted(summary["free_by_region"].items())
     chart = charts.bar_chart(
         _("Free beds tonight by region"),
-        [(region, free, str(free), f"/staff/shelters?region={quote(region)}")
+        [(county_of(region).shown, free, str(free),
+          f"/staff/shelters?region={quote(region)}" if region in COUNTY_NAMES
+          else "/staff/shelters")
          for region, free in regions], fill="#1f4e79")
     return {"summary": summary, "chart": chart, "types": SHELTER_TYPES,
             "shelters": sources.shelter_choices(),

@@ -13,6 +13,7 @@ from typing import Any
 from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth.roles import ADMIN, COORDINATOR
+from chalicelib.core import vocabulary
 from chalicelib.errors import N_, Conflict, Forbidden, ValidationFailed
 from chalicelib.idempotency import Idempotent
 from chalicelib.shelters import rules
@@ -27,7 +28,6 @@ from chalicelib.shelters.service import (
 from chalicelib.uow import REPLAY, UnitOfWork
 
 CONFIDENTIAL_ROLES = (COORDINATOR, ADMIN)
-LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
 TEXT_FIELDS = ("name", "organisation", "region", "municipality", "notes")
 FLAG_FIELDS = ("accepts_women", "accepts_men", "accepts_trans", "wheelchair", "asylum")
 
@@ -65,9 +65,11 @@ def parse_shelter(data: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     fields: dict[str, Any] = {k: str(data.get(k) or "").strip()[:500]
                               for k in TEXT_FIELDS}
-    for name in ("name", "region"):
-        if not fields[name]:
-            errors[name] = N_("This field is required.")
+    if not fields["name"]:
+        errors["name"] = N_("This field is required.")
+    fields["region"] = vocabulary.find_county(fields["region"]) or ""
+    if not fields["region"]:
+        errors["region"] = vocabulary.BAD_COUNTY
     fields["kind"] = str(data.get("kind") or "")
     if fields["kind"] not in rules.SHELTER_TYPES:
         errors["kind"] = N_("Choose a shelter type.")
@@ -77,10 +79,11 @@ def parse_shelter(data: dict[str, Any]) -> dict[str, Any]:
     languages = data.get("languages") or []
     if isinstance(languages, str):
         languages = re.split(r"[\s,]+", languages)
-    codes = {str(code).strip().lower() for code in languages if str(code).strip()}
-    if any(not LANGUAGE_CODE.match(code) for code in codes):
-        errors["languages"] = N_("Use language codes such as nb, en, es, ro, vi.")
-    fields["languages"] = codes or None
+    sent = [str(code) for code in languages if str(code).strip()]
+    codes = {vocabulary.find_language(code) for code in sent}
+    if None in codes:
+        errors["languages"] = vocabulary.BAD_LANGUAGE
+    fields["languages"] = {code for code in codes if code} or None
     identity = privacy.refusals({"notes": fields["notes"]}, privacy.STAFF)
     privacy.refuse(errors, identity)
     return fields

@@ -32,7 +32,8 @@ from chalicelib.web.schema import (
 WHOLE = either("integer", "string", maxLength=6)
 FLAG = either("boolean", "string", maxLength=5)
 ROW = obj({"shelter_id": ID, "name": text(), "organisation": nullable(text()),
-           "type": text(), "region": text(), "municipality": nullable(text()),
+           "type": text(), "region": text(), "region_name": text(),
+           "region_outdated": BOOL, "municipality": nullable(text()),
            "total": integer(), "occupied": integer(), "held": integer(),
            "free": integer(), "confirmed_at": nullable(DATETIME), "stale": BOOL,
            "children_max": integer(), "wheelchair": nullable(BOOL),

@@ -61,7 +61,7 @@ class Need(NamedTuple):
 
 
 class Criteria(NamedTuple):
-    region: str
+    regions: frozenset[str]  # today's county, or those an old one may be
     accepts: frozenset[str]  # subset of GENDERS
     children_max: int
     wheelchair: bool
@@ -86,7 +86,7 @@ def unmet_requirements(need: Need, criteria: Criteria) -> list[str]:
 def fit_score(need: Need, criteria: Criteria, stale: bool) -> int:
     """Preferences raise the rank: same region, a shared language, fresh counts."""
     score = 0
-    if need.region and need.region == criteria.region:
+    if need.region and need.region in criteria.regions:
         score += 4
     if need.language and need.language in criteria.languages:
         score += 2

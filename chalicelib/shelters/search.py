@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from chalicelib.core import vocabulary
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.shelters import rules
 from chalicelib.shelters.models import BedNights, Shelter
@@ -30,16 +31,27 @@ def parse_need(query: dict[str, str]) -> rules.Need:
             children = -1
         if not 0 <= children <= 20:
             errors["children"] = rules.BAD_NUMBER
+    region = vocabulary.find_county(query.get("region"))
+    if query.get("region", "").strip() and region is None:
+        errors["region"] = vocabulary.BAD_COUNTY
+    language = vocabulary.find_language(query.get("language"))
+    if query.get("language", "").strip() and language is None:
+        errors["language"] = vocabulary.BAD_LANGUAGE
     if errors:
         raise ValidationFailed(fields=errors)
     return rules.Need(
-        region=(query.get("region") or "").strip() or None,
+        region=region,
         gender=gender,
         children=max(children, 0),
         wheelchair=query.get("wheelchair") in ("1", "true", "on", "yes"),
-        language=(query.get("language") or "").strip().lower() or None,
+        language=language,
         asylum=query.get("asylum") in ("1", "true", "on", "yes"),
     )
+
+
+def region_of(shelter: Shelter) -> vocabulary.Region:
+    """The shelter's county today (an old county read by its municipality)."""
+    return vocabulary.county_of(shelter.region, shelter.municipality)
 
 
 def criteria_of(shelter: Shelter) -> rules.Criteria:
@@ -47,7 +59,7 @@ def criteria_of(shelter: Shelter) -> rules.Criteria:
         ("woman", shelter.accepts_women), ("man", shelter.accepts_men),
         ("trans", shelter.accepts_trans)) if flag}
     return rules.Criteria(
-        region=shelter.region, accepts=frozenset(accepts),
+        regions=frozenset(region_of(shelter).candidates), accepts=frozenset(accepts),
         children_max=int(shelter.children_max or 0), wheelchair=shelter.wheelchair,
         languages=frozenset(shelter.languages or ()), asylum=shelter.asylum)
 
@@ -58,7 +70,7 @@ def availability_row(shelter: Shelter, now: datetime) -> dict[str, Any]:
     return {
         "shelter_id": shelter.shelter_id, "name": shelter.name,
         "organisation": shelter.organisation, "type": shelter.kind,
-        "region": shelter.region, "municipality": shelter.municipality,
+        **_region_fields(region_of(shelter)), "municipality": shelter.municipality,
         "total": counts.total, "occupied": counts.occupied, "held": counts.held,
         "free": counts.free,
         "confirmed_at": shelter.confirmed_at.isoformat() if shelter.confirmed_at
@@ -70,6 +82,12 @@ def availability_row(shelter: Shelter, now: datetime) -> dict[str, Any]:
         "accepts": sorted(criteria_of(shelter).accepts),
         "max_stay_days": shelter.max_stay_days,
     }
+
+
+def _region_fields(region: vocabulary.Region) -> dict[str, Any]:
+    # An old county not yet placed keeps what was stored, flagged.
+    return {"region": region.code or region.shown, "region_name": region.shown,
+            "region_outdated": region.needs_update}
 
 
 def find_beds(need: rules.Need, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -84,7 +102,7 @@ def find_beds(need: rules.Need, now: datetime | None = None) -> list[dict[str, A
         row = availability_row(shelter, moment)
         row["score"] = rules.fit_score(need, criteria, row["stale"])
         row["matches"] = {
-            "region": bool(need.region) and need.region == criteria.region,
+            "region": bool(need.region) and need.region in criteria.regions,
             "language": bool(need.language) and need.language in criteria.languages,
         }
         results.append(row)
@@ -102,7 +120,8 @@ def beds_tonight_summary(now: datetime | None = None) -> dict[str, Any]:
     for shelter in list_shelters():
         holds = rules.active_holds(holds_map(shelter), moment)
         free = max(int(shelter.total - shelter.occupied) - len(holds), 0)
-        region = by_region.setdefault(shelter.region, {})
+        place = region_of(shelter)
+        region = by_region.setdefault(place.code or place.shown, {})
         region[shelter.kind] = region.get(shelter.kind, 0) + free
         stale += rules.is_stale(shelter.confirmed_at, moment)
         expiring += sum(1 for expiry in holds.values() if expiry <= soon)

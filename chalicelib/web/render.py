@@ -47,6 +47,7 @@ def environment(lang: str, source: bool = False) -> Any:
     env.filters["channel"] = lambda code: (
         catalog.gettext(CHANNELS[code]) if code in CHANNELS else code)
     env.filters["nok"] = format_nok
+    _vocabulary(env, catalog)
     env.globals["url"] = urls.url
     env.filters["oslo_time"] = oslo_time
     env.filters["oslo_day"] = oslo_day
@@ -54,6 +55,18 @@ def environment(lang: str, source: bool = False) -> Any:
     env.globals["form_view"] = jinja2.pass_context(_form_view)
     env.globals["scroll_region"] = scroll_region
     return env
+
+
+def _vocabulary(env: Any, catalog: Any) -> None:
+    """`{{ code|county }}`, `{{ code|language }}`: the name, in the page's
+    language; `counties`: today's counties by code (core/vocabulary.py)."""
+    from chalicelib.core.vocabulary import COUNTY_NAMES, LANGUAGES, county_of
+
+    env.filters["county"] = lambda stored, municipality=None: county_of(
+        stored, municipality).shown
+    env.filters["language"] = lambda code: (
+        catalog.gettext(LANGUAGES[code]) if code in LANGUAGES else code)
+    env.globals["counties"] = COUNTY_NAMES
 
 
 def scroll_region(label: str) -> Any:

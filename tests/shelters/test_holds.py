@@ -113,8 +113,8 @@ def test_the_summary_counts_free_beds_by_region_and_holds_expiring_soon():
     from chalicelib.shelters.search import beds_tonight_summary
 
     summary = beds_tonight_summary()
-    assert summary["free_by_region"] == {"Oslo": 1, "Nordland": 2}
-    assert summary["free_by_region_and_type"]["Oslo"] == {"emergency_room": 1}
+    assert summary["free_by_region"] == {"oslo": 1, "nordland": 2}
+    assert summary["free_by_region_and_type"]["oslo"] == {"emergency_room": 1}
     assert (summary["stale_shelters"], summary["holds_expiring_within_2h"]) == (1, 1)
     later = beds_tonight_summary(datetime.now(UTC) + timedelta(hours=2))
-    assert later["free_by_region"]["Oslo"] == 2
+    assert later["free_by_region"]["oslo"] == 2
