@@ -28,12 +28,13 @@ def own_shelter(user: User, shelter_id: str) -> Shelter:
 
 
 def partner_row(shelter: Shelter, now: datetime | None = None) -> dict[str, Any]:
-    """What a partner sees of their own shelter: counts, never an address."""
+    """What a partner sees of their own shelter: counts, never an address.
+    Their own last count stays visible when it is too old to trust."""
     row = search.availability_row(shelter, now or datetime.now(UTC))
-    keep = ("shelter_id", "name", "total", "occupied", "held", "free",
-            "confirmed_at", "stale", "known")
-    return {key: row[key] for key in keep if key in row} | {
-        "stays_active": int(shelter.stays_active or 0)}
+    keep = ("shelter_id", "name", "total", "occupied", "held", "confirmed_at",
+            "stale")
+    return {key: row[key] for key in keep} | {
+        "free": row["last_free"], "stays_active": int(shelter.stays_active or 0)}
 
 
 def my_shelters(user: User) -> list[Shelter]:

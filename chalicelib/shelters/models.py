@@ -2,6 +2,8 @@
 board may see (counts, criteria); the confidential address and contact live
 in their own table, read only by coordinator and admin code paths."""
 
+from datetime import UTC, datetime
+
 from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
@@ -11,9 +13,29 @@ from pynamodb.attributes import (
     UTCDateTimeAttribute,
     VersionAttribute,
 )
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex, KeysOnlyProjection
 
 from chalicelib.db import BaseMeta, BaseModel, table_name
+
+COUNTS_BOARD = "shelters"  # the one partition of the counts-age index
+NEVER_CONFIRMED = "0"  # sorts before every time
+
+
+def counts_key(moment: datetime) -> str:
+    """When counts were confirmed, as the index sorts it (whole seconds, UTC)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S")
+
+
+class CountsAgeIndex(GlobalSecondaryIndex):
+    """Every shelter by when its counts were confirmed: the shelters with
+    unknown counts are one COUNT query (the coordinators' menu badge)."""
+
+    class Meta:
+        index_name = "by-counts-age"
+        projection = KeysOnlyProjection()
+
+    board = UnicodeAttribute(hash_key=True)
+    counts_at = UnicodeAttribute(range_key=True)
 
 
 class Shelter(BaseModel):
@@ -47,6 +69,9 @@ class Shelter(BaseModel):
     confirmed_at = UTCDateTimeAttribute(null=True)
     confirmed_by = UnicodeAttribute(null=True)
     request_hash = UnicodeAttribute(null=True)  # what a keyed registration asked for
+    board = UnicodeAttribute(null=True)  # COUNTS_BOARD: in the counts-age index
+    counts_at = UnicodeAttribute(null=True)  # counts_key(confirmed_at) or "0"
+    by_counts_age = CountsAgeIndex()
     version = VersionAttribute()
 
 

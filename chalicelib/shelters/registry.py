@@ -17,7 +17,15 @@ from chalicelib.core import vocabulary
 from chalicelib.errors import N_, Conflict, Forbidden, ValidationFailed
 from chalicelib.idempotency import Idempotent
 from chalicelib.shelters import rules
-from chalicelib.shelters.models import Hold, Shelter, ShelterSecret, Stay
+from chalicelib.shelters.models import (
+    COUNTS_BOARD,
+    NEVER_CONFIRMED,
+    Hold,
+    Shelter,
+    ShelterSecret,
+    Stay,
+    counts_key,
+)
 from chalicelib.shelters.service import (
     MAX_ATTEMPTS,
     BedsBusy,
@@ -114,6 +122,7 @@ def create_shelter(fields: dict[str, Any], secret: dict[str, str], total: int,
                       else "sh-" + secrets.token_hex(8))
     keyed = idem is not None and idem.key is not None
     shelter = Shelter(shelter_id, total=total, occupied=0, holds={},
+                      board=COUNTS_BOARD, counts_at=NEVER_CONFIRMED,
                       request_hash=idem.fingerprint if idem and keyed else None,
                       **fields)
     uow = UnitOfWork(actor, ("create", "shelter", shelter_id))
@@ -164,7 +173,9 @@ def confirm_counts(shelter_id: str, total: int, occupied: int, actor: Actor,
         uow.update(shelter, actions=[
             Shelter.total.set(total), Shelter.occupied.set(occupied),
             Shelter.holds.set(active), Shelter.confirmed_at.set(moment),
-            Shelter.confirmed_by.set(actor.user_id)], on_fail=_Stale)
+            Shelter.confirmed_by.set(actor.user_id),
+            Shelter.board.set(COUNTS_BOARD),
+            Shelter.counts_at.set(counts_key(moment))], on_fail=_Stale)
         try:
             uow.commit()
         except _Stale:

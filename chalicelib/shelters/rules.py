@@ -17,7 +17,7 @@ SHELTER_TYPES = {
     "flat": N_("Flat"),
 }
 GENDERS = ("woman", "man", "trans")
-STALE_AFTER = timedelta(hours=24)
+STALE_AFTER = timedelta(hours=12)  # the default of SHELTER_COUNTS_FRESH_HOURS
 BAD_NUMBER = N_("Enter a whole number within the allowed range.")
 MIN_HOLD_HOURS, MAX_HOLD_HOURS, DEFAULT_HOLD_HOURS = 1, 72, 4
 
@@ -44,9 +44,17 @@ def counts(total: float, occupied: float, holds: Mapping[str, int | float],
     return Counts(int(total), int(occupied), len(active_holds(holds, now)))
 
 
-def is_stale(confirmed_at: datetime | None, now: datetime) -> bool:
-    """Counts not confirmed within 24 hours are flagged on the board."""
-    return confirmed_at is None or now - confirmed_at > STALE_AFTER
+def is_stale(confirmed_at: datetime | None, now: datetime,
+             fresh_for: timedelta = STALE_AFTER) -> bool:
+    """Counts confirmed longer than `fresh_for` ago (or never) are unknown:
+    the board and searches show no number for them."""
+    return confirmed_at is None or now - confirmed_at > fresh_for
+
+
+def board_order(free: int | None, score: int) -> tuple[int, int, int]:
+    """Known free beds first, then unknown counts, then full shelters; by fit."""
+    bucket = 1 if free is None else (0 if free > 0 else 2)
+    return (bucket, -score, -(free or 0))
 
 
 class Need(NamedTuple):

@@ -10,9 +10,10 @@ from typing import Any
 from chalicelib.core import vocabulary
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.shelters import rules
-from chalicelib.shelters.models import BedNights, Shelter
+from chalicelib.shelters.models import COUNTS_BOARD, BedNights, Shelter, counts_key
 from chalicelib.shelters.registry import list_shelters
 from chalicelib.shelters.service import holds_map
+from chalicelib.shelters.settings import counts_fresh_for
 
 EXPIRING_WITHIN = timedelta(hours=2)
 
@@ -65,17 +66,20 @@ def criteria_of(shelter: Shelter) -> rules.Criteria:
 
 
 def availability_row(shelter: Shelter, now: datetime) -> dict[str, Any]:
-    """What the board and the API show of a shelter: never its address."""
+    """What the board and the API show of a shelter: never its address. A
+    count older than the setting is unknown: `free` is None, `last_free`
+    what the old count and today's holds would leave."""
     counts = rules.counts(shelter.total, shelter.occupied, holds_map(shelter), now)
+    stale = rules.is_stale(shelter.confirmed_at, now, counts_fresh_for())
     return {
         "shelter_id": shelter.shelter_id, "name": shelter.name,
         "organisation": shelter.organisation, "type": shelter.kind,
         **_region_fields(region_of(shelter)), "municipality": shelter.municipality,
         "total": counts.total, "occupied": counts.occupied, "held": counts.held,
-        "free": counts.free,
+        "free": None if stale else counts.free, "last_free": counts.free,
         "confirmed_at": shelter.confirmed_at.isoformat() if shelter.confirmed_at
         else None,
-        "stale": rules.is_stale(shelter.confirmed_at, now),
+        "stale": stale,
         "children_max": int(shelter.children_max or 0),
         "wheelchair": shelter.wheelchair, "asylum": shelter.asylum,
         "languages": sorted(shelter.languages or ()),
@@ -106,7 +110,7 @@ def find_beds(need: rules.Need, now: datetime | None = None) -> list[dict[str, A
             "language": bool(need.language) and need.language in criteria.languages,
         }
         results.append(row)
-    results.sort(key=lambda r: (r["free"] < 1, -r["score"], -r["free"], r["name"]))
+    results.sort(key=lambda r: (*rules.board_order(r["free"], r["score"]), r["name"]))
     return results
 
 
@@ -123,7 +127,7 @@ def beds_tonight_summary(now: datetime | None = None) -> dict[str, Any]:
         place = region_of(shelter)
         region = by_region.setdefault(place.code or place.shown, {})
         region[shelter.kind] = region.get(shelter.kind, 0) + free
-        stale += rules.is_stale(shelter.confirmed_at, moment)
+        stale += rules.is_stale(shelter.confirmed_at, moment, counts_fresh_for())
         expiring += sum(1 for expiry in holds.values() if expiry <= soon)
     return {
         "generated_at": moment.isoformat(),
@@ -133,6 +137,15 @@ def beds_tonight_summary(now: datetime | None = None) -> dict[str, Any]:
         "stale_shelters": stale,
         "holds_expiring_within_2h": expiring,
     }
+
+
+def count_stale(limit: int, now: datetime | None = None) -> int:
+    """Shelters whose counts are unknown (never or too long ago confirmed),
+    up to `limit`: one COUNT query on the counts-age index (the menu badge)."""
+    cutoff = (now or datetime.now(UTC)) - counts_fresh_for()
+    return int(Shelter.by_counts_age.count(
+        COUNTS_BOARD, range_key_condition=Shelter.counts_at < counts_key(cutoff),
+        limit=limit))
 
 
 def bed_nights(year: int) -> dict[str, Any]:

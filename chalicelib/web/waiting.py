@@ -1,11 +1,13 @@
 """Work waiting for someone, shown as a count beside its area in the staff
 menu: payments waiting for a second person (finance, admin) and in-kind
-pledges still to be received (everyone on staff).
+pledges still to be received (everyone on staff), shelters whose counts are
+too old to trust (coordinators, admin).
 
 Each count is one Query with Select=COUNT on an index that holds only what
 waits (the sparse pending-index; the open and partly-received partitions of
-the pledges' status index), and it is read only for the roles that act on
-it. The area is imported when its count is wanted, not before.
+the pledges' status index; the shelters' counts-age index below the
+cut-off), and it is read only for the roles that act on it. The area is
+imported when its count is wanted, not before.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import importlib
 import logging
 from typing import NamedTuple
 
-from chalicelib.auth.roles import ADMIN, FINANCE, STAFF_ROLES, User
+from chalicelib.auth.roles import ADMIN, COORDINATOR, FINANCE, STAFF_ROLES, User
 from chalicelib.errors import N_
 
 log = logging.getLogger(__name__)
@@ -33,6 +35,8 @@ WAITING = (
             "chalicelib.disbursements.service:count_pending"),
     Waiting("/staff/inkind", N_("pledges to receive"), STAFF_ROLES,
             "chalicelib.inkind.needs:count_open_pledges"),
+    Waiting("/staff/shelters", N_("shelters with unknown counts"), (COORDINATOR,),
+            "chalicelib.shelters.search:count_stale"),
 )
 
 

@@ -125,13 +125,13 @@ def test_the_search_ranks_by_fit_and_leaves_out_shelters_that_cannot_take_her(cl
     assert ids == ["sh-bergen", "sh-oslo"]
 
 
-def test_a_stale_count_is_flagged_in_the_search(client):
+def test_a_never_confirmed_count_is_unknown_in_the_search(client):
     make_shelter(total=2, confirm=False)
     row = json_body(
         client.get("/api/shelters/availability", headers=bearer("coordinator"))
     )["results"][0]
     assert row["stale"] is True
-    assert row["free"] == 2
+    assert (row["free"], row["last_free"]) == (None, 2)
 
 
 def test_viewing_a_clients_stays_is_audit_logged(client):
@@ -222,7 +222,8 @@ def test_registering_through_the_api_validates_and_keeps_the_address_apart(clien
     rows = json_body(client.get("/api/shelters/availability", headers=bearer("staff")))[
         "results"
     ]
-    assert [(r["name"], r["free"], r["languages"]) for r in rows] == [
-        ("Krisesenteret i Tromsø", 3, ["en", "nb"])
+    # All beds free, but unknown until the shelter confirms its counts.
+    assert [(r["name"], r["free"], r["last_free"], r["languages"]) for r in rows] == [
+        ("Krisesenteret i Tromsø", None, 3, ["en", "nb"])
     ]
     assert "address" not in rows[0]
