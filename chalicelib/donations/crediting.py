@@ -23,6 +23,7 @@ from chalicelib.donations.models import (
 )
 from chalicelib.errors import Conflict
 from chalicelib.funds.service import Posting, post_movement
+from chalicelib.tax import totals as tax_totals
 from chalicelib.uow import Audit, UnitOfWork
 
 Write = Callable[[Any], None]  # called with the UnitOfWork
@@ -183,6 +184,7 @@ def credit(event: dict[str, Any], payment: Payment,
     writes += _campaign_change(donation.campaign_id, payment.amount,
                                1 if payment.new_donor else 0)
     writes += _totals_change(donation, payment.amount, 0, new=True)
+    writes += tax_totals.for_donation(donation, payment.amount, 0, new=True)
     if not pending_refund:
         writes.append(event_record(event))
     result = post_movement(
@@ -233,7 +235,9 @@ def apply_refund(event: dict[str, Any], donation: Donation,
     donation.refund_applied = donation.refunded
     writes = [*(extra or []), versioned_save(donation),
               *_campaign_change(donation.campaign_id, -delta, 0),
-              *_totals_change(donation, 0, delta, new=False), event_record(event)]
+              *_totals_change(donation, 0, delta, new=False),
+              *tax_totals.for_donation(donation, 0, delta, new=False),
+              event_record(event)]
     result = post_movement(
         f"{donation.channel or 'stripe'}-refund-{donation.donation_id}-"
         f"{int(donation.refunded)}", "refund",

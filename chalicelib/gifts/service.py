@@ -18,6 +18,7 @@ from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
 from chalicelib.funds.service import Posting, get_fund, post_movement
 from chalicelib.gifts import csvfile
 from chalicelib.gifts.models import Gift, GiftImport
+from chalicelib.tax import totals as tax_totals
 from chalicelib.uow import UnitOfWork
 
 CHANNELS = ("bank", "vipps")
@@ -125,7 +126,8 @@ def record_gift(data: GiftInput, actor: Actor) -> tuple[Gift, bool]:
         actor,
         reference=gift.gift_key,
         extra_writes=[
-            lambda tx: tx.save(gift, condition=Gift.gift_key.does_not_exist())
+            lambda tx: tx.save(gift, condition=Gift.gift_key.does_not_exist()),
+            *tax_totals.for_gift(data.donor_email, data.date, data.amount),
         ],
         audit=("create", "gift", gift.gift_key),
     )

@@ -56,3 +56,23 @@ class TaxRequest(BaseModel):
     consent_at = UTCDateTimeAttribute()
     updated_at = UTCDateTimeAttribute()
     by_year = RequestsByYear()
+
+
+class TaxTotal(BaseModel):
+    """What one email gave in one income year, kept by every credit and
+    refund in their own transaction (tax/totals.py): the tax unit's sum,
+    whether or not a deduction request exists yet."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("tax-totals")
+
+    year = UnicodeAttribute(hash_key=True)  # "2025", the Oslo date of the gift
+    unit_key = UnicodeAttribute(range_key=True)  # as TaxRequest.unit_key
+    email = UnicodeAttribute(null=True)  # for finance to ask for a request
+    amount = NumberAttribute(default=0)  # øre given
+    refunded = NumberAttribute(default=0)  # øre given back since
+    gifts = NumberAttribute(default=0)
+
+    @property
+    def net(self) -> int:
+        return int(self.amount) - int(self.refunded)
