@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from chalicelib import idempotency
 from chalicelib.audit.service import Actor, record
@@ -164,19 +165,9 @@ def place_hold(shelter_id: str, client_code: str, hours: int, actor: Actor, *,
         return existing  # the same request, placed before
     for attempt in range(MAX_ATTEMPTS):
         shelter = get_shelter(shelter_id)
-        moment = _now(now)
-        active = rules.active_holds(holds_map(shelter), moment)
-        if shelter.total - shelter.occupied - len(active) < 1:
-            raise NoFreeBed(shelter=shelter.name)
-        # Whole seconds, so the item and the shelter's map agree on the instant.
-        expires = (moment + timedelta(hours=hours)).replace(microsecond=0)
-        hold = Hold(hold_id, shelter_id=shelter_id, client_code=client_code,
-                    created_at=moment, expires_at=expires, created_by=actor.user_id,
-                    request_hash=idem.fingerprint if idem.key else None)
-        active[hold_id] = int(expires.timestamp())
         uow = UnitOfWork(actor, ("create", "hold", hold_id))
-        uow.save(hold, condition=Hold.hold_id.does_not_exist(), on_fail=REPLAY)
-        uow.update(shelter, actions=[Shelter.holds.set(active)], on_fail=_Stale)
+        hold = add_hold(uow, shelter, hold_id, client_code, hours, actor, _now(now),
+                        request_hash=idem.fingerprint if idem.key else None)
         try:
             if not uow.commit():
                 placed = get_hold(hold_id)  # the same request, placed before
@@ -187,6 +178,29 @@ def place_hold(shelter_id: str, client_code: str, hours: int, actor: Actor, *,
             continue
         return hold
     raise BedsBusy()
+
+
+def add_hold(uow: UnitOfWork, shelter: Shelter, hold_id: str, client_code: str,
+             hours: int, actor: Actor, moment: datetime, *,
+             request_hash: str | None = None, on_stale: Any = None) -> Hold:
+    """Add a new hold's writes to a caller's unit of work (placing a hold, or
+    accepting a referral with its other writes): the hold (REPLAY when its
+    id exists) and the shelter's holds, conditional on the version read
+    (`on_stale`, by default read again and retry). NoFreeBed when the state
+    read has no free bed."""
+    active = rules.active_holds(holds_map(shelter), moment)
+    if shelter.total - shelter.occupied - len(active) < 1:
+        raise NoFreeBed(shelter=shelter.name)
+    # Whole seconds, so the item and the shelter's map agree on the instant.
+    expires = (moment + timedelta(hours=hours)).replace(microsecond=0)
+    hold = Hold(hold_id, shelter_id=shelter.shelter_id, client_code=client_code,
+                created_at=moment, expires_at=expires, created_by=actor.user_id,
+                request_hash=request_hash)
+    active[hold_id] = int(expires.timestamp())
+    uow.save(hold, condition=Hold.hold_id.does_not_exist(), on_fail=REPLAY)
+    uow.update(shelter, actions=[Shelter.holds.set(active)],
+               on_fail=on_stale or _Stale)
+    return hold
 
 
 def release_hold(hold_id: str, actor: Actor, now: datetime | None = None) -> Hold:

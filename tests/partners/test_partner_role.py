@@ -18,6 +18,10 @@ PARTNER_ROUTES = {
     ("/me", "GET"), ("/api/me", "GET"), ("/partner", "GET"),
     ("/partner/shelters/{shelter_id}", "GET"), ("/partner/shelters/{shelter_id}", "POST"),
     ("/api/partner/shelters", "GET"), ("/api/partner/shelters/{shelter_id}/counts", "POST"),
+    # Referrals sent to their own shelter (chalicelib/referrals).
+    ("/api/partner/shelters/{shelter_id}/referrals", "GET"),
+    ("/api/partner/shelters/{shelter_id}/referrals/{referral_id}/accept", "POST"),
+    ("/api/partner/shelters/{shelter_id}/referrals/{referral_id}/decline", "POST"),
 }
 
 
