@@ -213,6 +213,7 @@ def _fill(donation: Donation, payment: Payment) -> None:
     donation.thanks_name = meta.get("thanks_name") if donation.wants_thanks else None
     donation.lang = meta.get("lang") or "nb"
     donation.email = payment.email
+    donation.email_key = payment.email.strip().lower() if payment.email else None
     donation.frequency = payment.frequency
     donation.channel = payment.channel
     donation.checkout_session = payment.session_id

@@ -44,6 +44,18 @@ class OpenVipps(GlobalSecondaryIndex):
     opened_at = UnicodeAttribute(range_key=True)  # ISO time the payment began
 
 
+class ByEmail(GlobalSecondaryIndex):
+    """Credited donations of one donor (sparse: `email_key` is set when a
+    donation with an email is credited), for the donor portal."""
+
+    class Meta:
+        index_name = "email-index"
+        projection = AllProjection()
+
+    email_key = UnicodeAttribute(hash_key=True)  # the email, lower case
+    credited_at = UnicodeAttribute(range_key=True)
+
+
 class Donation(BaseModel):
     """One payment by a donor, keyed by what Stripe's events share: the
     payment intent (`pi_...`), else the invoice (`in_...`). Refunds and
@@ -65,6 +77,7 @@ class Donation(BaseModel):
     fund_id = UnicodeAttribute(null=True)
     campaign_id = UnicodeAttribute(null=True)
     email = UnicodeAttribute(null=True)
+    email_key = UnicodeAttribute(null=True)  # lower case, set when credited
     wants_thanks = BooleanAttribute(default=False)
     thanks_name = UnicodeAttribute(null=True)
     lang = UnicodeAttribute(default="nb")
@@ -85,6 +98,7 @@ class Donation(BaseModel):
     by_month = ByMonth()
     open_vipps = OpenVipps()
     by_dispute = ByDispute()
+    by_email = ByEmail()
 
     @property
     def net(self) -> int:
@@ -127,6 +141,8 @@ class MonthlyGift(BaseModel):
     amount = NumberAttribute(null=True)
     started_at = UnicodeAttribute(null=True)
     ended_at = UnicodeAttribute(null=True)
+    paused = BooleanAttribute(default=False)  # collection paused by the donor
+    changed_at = UnicodeAttribute(null=True)  # the donor's last change (portal)
 
 
 class StripeEvent(BaseModel):

@@ -18,6 +18,17 @@ class GiftsByYear(GlobalSecondaryIndex):
     gift_key = UnicodeAttribute(range_key=True)
 
 
+class GiftsByEmail(GlobalSecondaryIndex):
+    """A giver's gifts by their email (sparse), for the donor portal."""
+
+    class Meta:
+        index_name = "email-index"
+        projection = AllProjection()
+
+    email_key = UnicodeAttribute(hash_key=True)  # the email, lower case
+    date = UnicodeAttribute(range_key=True)
+
+
 class Gift(BaseModel):
     """A gift that arrived outside the web page (bank transfer, Vipps). Its key
     is channel + the bank's or Vipps' reference, so a reference is never
@@ -36,11 +47,13 @@ class Gift(BaseModel):
     year = UnicodeAttribute()
     donor_name = UnicodeAttribute(null=True)
     donor_email = UnicodeAttribute(null=True)
+    email_key = UnicodeAttribute(null=True)  # donor_email in lower case
     thank_by_name = BooleanAttribute(default=False)  # the giver agreed
     import_id = UnicodeAttribute(null=True)
     created_by = UnicodeAttribute()
     created_at = UTCDateTimeAttribute()
     by_year = GiftsByYear()
+    by_email = GiftsByEmail()
 
 
 class GiftImport(BaseModel):

@@ -107,6 +107,7 @@ def _gift(data: GiftInput, actor: Actor, import_id: str | None = None) -> Gift:
         year=data.date[:4],
         donor_name=data.donor_name,
         donor_email=data.donor_email,
+        email_key=data.donor_email.lower() if data.donor_email else None,
         thank_by_name=data.thank_by_name,
         import_id=import_id,
         created_by=actor.user_id,

@@ -25,9 +25,10 @@ LANG_COOKIE = "lang"
 
 
 def cookie_header(
-    name: str, value: str, max_age: int | None = None, http_only: bool = True
+    name: str, value: str, max_age: int | None = None, http_only: bool = True,
+    same_site: str = "Lax",
 ) -> str:
-    parts = [f"{name}={value}", "Path=/", "SameSite=Lax"]
+    parts = [f"{name}={value}", "Path=/", f"SameSite={same_site}"]
     if max_age is not None:
         parts.append(f"Max-Age={max_age}")
     if http_only:

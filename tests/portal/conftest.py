@@ -1,0 +1,38 @@
+"""Portal fixtures: gifts of every channel recorded for one donor."""
+from __future__ import annotations
+
+import pytest
+
+from chalicelib.audit.service import Actor
+from chalicelib.donations.settings import donation_settings
+from chalicelib.donations.webhook import handle_event
+from chalicelib.funds import demo as funds_demo
+from chalicelib.gifts.service import GiftInput, record_gift
+from tests.donations.conftest import event, invoice_paid, session_completed
+
+DONOR = "kari@example.org"
+FINANCE = Actor("u-finance", ("finance",))
+
+
+@pytest.fixture(autouse=True)
+def portal_env(monkeypatch):
+    monkeypatch.delenv("STRIPE_SECRET_KEY", raising=False)
+    donation_settings.cache_clear()
+    yield
+    donation_settings.cache_clear()
+
+
+@pytest.fixture
+def gifts():
+    """Kari's card gift (500 kr), her monthly card gift (200 kr, sub_1), a
+    bank transfer (1 000 kr); someone else's card gift (300 kr)."""
+    funds_demo.load()
+    handle_event(event("evt_1", "checkout.session.completed",
+                       session_completed(1, 500, email="Kari@Example.org")))
+    monthly = invoice_paid(2, 200, "general", first=True)
+    monthly["customer_email"] = DONOR
+    handle_event(event("evt_2", "invoice.paid", monthly))
+    handle_event(event("evt_3", "checkout.session.completed",
+                       session_completed(3, 300, email="ola@example.org")))
+    record_gift(GiftInput("general", "bank", "BANK-77", "2026-03-02", 1000_00,
+                          "Kari Nordmann", DONOR), FINANCE)
