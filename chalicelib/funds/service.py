@@ -93,6 +93,7 @@ MOVEMENT_KINDS = {
     "gift": N_("Offline gift"),
     "donation": N_("Online donation"),
     "refund": N_("Refund"),
+    "fee": N_("Payment fees"),
 }
 SYSTEM_MEMOS = {"Online donation": N_("Online donation"),
                 "Vipps donation": N_("Vipps donation")}

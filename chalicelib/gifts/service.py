@@ -301,3 +301,13 @@ def clean_stale_previews(now: datetime | None = None) -> dict[str, int]:
             continue
         deleted += 1
     return {"deleted": deleted}
+
+
+def new_gift(data: GiftInput, actor: Actor, import_id: str | None = None) -> Gift:
+    """The record of a gift for a caller that posts it in its own movement
+    (the Vipps settlement import); `gift_movement_id` is that movement's id."""
+    return _gift(data, actor, import_id)
+
+
+def gift_movement_id(key: str) -> str:
+    return _movement_id(key)
