@@ -1,7 +1,8 @@
 """`make vipps-webhook STACK=...`: registers the stack's Vipps webhook, once
 per stack (Webhooks API `POST /webhooks/v1/webhooks` with `url` and the
-eight ePayment `events`), with the Vipps keys already in Parameter Store
-(`make secrets`), and stores the `secret` Vipps answers as the SecureString
+eight ePayment and nine Recurring `events`), with the Vipps keys already in
+Parameter Store (`make secrets`), and stores the `secret` Vipps answers as the
+SecureString
 `/<stack>/vipps-webhook-secret`, where the webhook reads it. The URL is the
 stack's `PUBLIC_BASE_URL` + `/webhooks/vipps`, the API its `VIPPS_API_BASE`
 (the stack's `Vipps` parameter). Prints the registration id, never a key.
@@ -17,7 +18,10 @@ from devtools.stack import fail, function_environment, session, stack_name
 
 EVENTS = tuple(f"epayments.payment.{name}.v1" for name in (
     "created", "aborted", "expired", "cancelled", "captured", "refunded",
-    "authorized", "terminated"))
+    "authorized", "terminated")) + tuple(f"recurring.{name}.v1" for name in (
+        "agreement-activated", "agreement-rejected", "agreement-stopped",
+        "agreement-expired", "charge-reserved", "charge-captured", "charge-canceled",
+        "charge-failed", "charge-creation-failed"))
 KEYS = ("vipps-client-id", "vipps-client-secret", "vipps-subscription-key", "vipps-msn")
 
 

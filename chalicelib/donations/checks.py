@@ -24,6 +24,9 @@ REASONS = {
     "unknown_reference": N_("No gift was started with this Vipps reference."),
     "unknown_merchant": N_("The event is for another Vipps merchant serial number."),
     "amount_mismatch": N_("The amount differs from the gift that was started."),
+    "vipps_not_automated": N_("Vipps sent an event the platform does not act on "
+                              "by itself (e.g. a refund of a monthly charge): "
+                              "check it in the Vipps portal."),
 }
 # event type -> the object's amount field, and whether it credits a fund
 MONEY = {

@@ -128,8 +128,22 @@ class Campaign(BaseModel):
         return str(names.get(lang) or names.get("en") or self.campaign_id)
 
 
+class DueAgreements(GlobalSecondaryIndex):
+    """Active Vipps agreements by the due day of their next charge (sparse:
+    only while the agreement is active)."""
+
+    class Meta:
+        index_name = "vipps-due"
+        projection = AllProjection()
+
+    vipps_active = UnicodeAttribute(hash_key=True)  # "active"
+    next_due = UnicodeAttribute(range_key=True)  # YYYY-MM-DD
+
+
 class MonthlyGift(BaseModel):
-    """A monthly donation agreement (a Stripe subscription)."""
+    """A monthly donation agreement: a Stripe subscription (`sub_...`), or a
+    Vipps Recurring agreement keyed by our reference (`mnd-...`), with a
+    pointer item `agr_...` -> reference (`alias_of`) for Vipps's events."""
 
     class Meta(BaseMeta):
         table_name = table_name("monthly-gifts")
@@ -143,6 +157,23 @@ class MonthlyGift(BaseModel):
     ended_at = UnicodeAttribute(null=True)
     paused = BooleanAttribute(default=False)  # collection paused by the donor
     changed_at = UnicodeAttribute(null=True)  # the donor's last change (portal)
+    # Vipps Recurring (chalicelib/vipps/agreements.py); Stripe leaves these empty
+    channel = UnicodeAttribute(default="stripe")
+    version = NumberAttribute(default=0)
+    status = UnicodeAttribute(null=True)  # pending, active, stopped, expired, rejected
+    alias_of = UnicodeAttribute(null=True)  # on an `agr_...` pointer: the reference
+    agreement_id = UnicodeAttribute(null=True)
+    confirmation_url = UnicodeAttribute(null=True)
+    first_charge = UnicodeAttribute(null=True)  # the initial charge's id
+    wants_thanks = BooleanAttribute(default=False)
+    thanks_name = UnicodeAttribute(null=True)
+    lang = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    charge_day = NumberAttribute(null=True)  # day of month charges fall due (1-28)
+    charged_through = UnicodeAttribute(null=True)  # YYYY-MM of the last charge made
+    vipps_active = UnicodeAttribute(null=True)
+    next_due = UnicodeAttribute(null=True)
+    due_agreements = DueAgreements()
 
 
 class StripeEvent(BaseModel):

@@ -28,6 +28,7 @@ def receipt_message(donation: Donation) -> tuple[str, str]:
         translate(lang, N_("Paid by: %(method)s"),
                   method="Vipps" if donation.channel == "vipps"
                   else translate(lang, N_("card"))),
+        *_monthly_vipps_lines(donation, lang),
         "",
         translate(lang, N_(
             "Gifts of at least 500 kroner in a year can give a tax deduction. "
@@ -37,6 +38,19 @@ def receipt_message(donation: Donation) -> tuple[str, str]:
         _request_link(donation, settings.public_base_url, lang),
     ]
     return subject, "\n".join(lines)
+
+
+def _monthly_vipps_lines(donation: Donation, lang: str) -> list[str]:
+    """A monthly Vipps gift's receipt says how to stop it."""
+    if donation.channel != "vipps" or donation.frequency != "monthly" or not (
+            donation.subscription_id):
+        return []
+    from chalicelib.vipps.agreements import manage_url
+
+    return ["", translate(lang, N_(
+        "This is a monthly gift by Vipps. You can stop it at any time, in the "
+        "Vipps app under your agreements or on this page:")),
+        manage_url(str(donation.subscription_id), lang)]
 
 
 def _request_link(donation: Donation, base: str, lang: str) -> str:

@@ -89,11 +89,13 @@ def _start_vipps(ctx, request, form):
     """Vipps after the same defences as card; Vipps saying no: a page in the
     donor's language offering the same gift by card, nothing credited."""
     from chalicelib.donations.checkout import check_defences
+    from chalicelib.vipps.agreements import start_agreement
     from chalicelib.vipps.payments import VippsUnavailable, start_payment
 
     check_defences(ctx.client_ip, form.get("cf-turnstile-response", ""))
+    start = start_agreement if request.frequency == "monthly" else start_payment
     try:
-        started = start_payment(request)
+        started = start(request)
     except VippsUnavailable as error:
         kept = ("amount", "custom_amount", "frequency", "fund", "campaign", "thanks",
                 "thanks_name", "nonce", "email")

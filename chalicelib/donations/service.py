@@ -127,7 +127,7 @@ def validate_donation(form: dict[str, str], lang: str) -> DonationRequest:
 
 
 def _method(form: dict[str, str], frequency: str, errors: dict[str, str]) -> str:
-    """How the donor pays: Vipps (one-off gifts) or card; card when absent."""
+    """How the donor pays: Vipps or card (one-off or monthly); card when absent."""
     method = form.get("method") or "card"
     if method not in METHODS:
         errors["method"] = N_("Choose Vipps or card.")
@@ -136,10 +136,6 @@ def _method(form: dict[str, str], frequency: str, errors: dict[str, str]) -> str
 
         if not vipps_settings().enabled:
             errors["method"] = N_("Vipps is not available right now: choose card.")
-        elif frequency == "monthly":
-            errors["method"] = N_(
-                "Monthly gifts by Vipps are not available yet: choose card for a "
-                "monthly gift, or give once by Vipps.")
     return method
 
 

@@ -74,6 +74,10 @@ def verify(raw_body: bytes, headers: dict[str, str],
         payload = json.loads(raw_body)
     except ValueError:
         raise BadPayload() from None
+    from chalicelib.vipps.recurring_events import is_recurring
+
+    if is_recurring(payload):
+        return payload  # the Recurring API's events (recurring_events.py)
     if (not isinstance(payload, dict) or payload.get("name") not in NAMES
             or not isinstance(payload.get("reference"), str)):
         raise BadPayload()
@@ -222,4 +226,9 @@ def _seen(event_id: str) -> bool:
 
 def receive(raw_body: bytes, headers: dict[str, str], path_and_query: str) -> str:
     """What `POST /webhooks/vipps` does: verify, then handle."""
-    return handle(verify(raw_body, headers, path_and_query))
+    from chalicelib.vipps import recurring_events
+
+    payload = verify(raw_body, headers, path_and_query)
+    if recurring_events.is_recurring(payload):
+        return recurring_events.handle(payload)
+    return handle(payload)

@@ -46,7 +46,7 @@ def test_registering_stores_the_secret_vipps_answers_and_names_the_events(
     assert stored["Type"] == "SecureString"
     [(request, _)] = [e for e in httpserver.log if e[0].path == "/webhooks/v1/webhooks"]
     assert request.json == {"url": URL, "events": list(vipps_webhook.EVENTS)}
-    assert len(vipps_webhook.EVENTS) == 8
+    assert len(vipps_webhook.EVENTS) == 8 + 9  # ePayment and Recurring
     assert request.headers["Authorization"] == "Bearer " + token_answer()["access_token"]
     assert request.headers["Merchant-Serial-Number"] == "654321"
     assert request.headers["Ocp-Apim-Subscription-Key"] == "subkey"

@@ -1,0 +1,46 @@
+"""The donor stops a monthly Vipps gift: `PATCH /recurring/v3/agreements/{id}`
+`{"status": "STOPPED"}` (one Idempotency-Key per gift), then the gift ends
+here (no charge is made after). Vipps away: the gift is left as it was and
+the page says so; a gift ended already stays as it is."""
+
+from __future__ import annotations
+
+from chalicelib.donations.crediting import Retry
+from chalicelib.donations.models import MonthlyGift
+from chalicelib.errors import N_, Conflict, DomainError
+from chalicelib.vipps import client, recurring_api, states
+from chalicelib.vipps.agreements import ENDED, UnknownGift, load_gift, log
+from chalicelib.vipps.settings import vipps_settings
+
+
+class StopFailed(DomainError):
+    code = "vipps_unavailable"
+    status = 503
+    message = N_("Vipps could not stop the monthly gift just now. Nothing has "
+                 "changed; please try again in a moment.")
+
+
+def stop_gift(reference: str) -> MonthlyGift:
+    """Stop the gift at Vipps and here; the gift after."""
+    for _attempt in range(states.MAX_ATTEMPTS):
+        gift = load_gift(reference)
+        if gift is None:
+            raise UnknownGift()
+        if gift.status in ENDED:
+            return gift
+        if gift.agreement_id and not vipps_settings().test_flow:
+            try:
+                recurring_api.stop_agreement(str(gift.agreement_id),
+                                             "stop-" + reference[4:])
+            except client.VippsError as error:
+                log.warning("Vipps did not stop %s: %s", reference, error.status)
+                if error.status == 0 or error.status >= 500:
+                    raise StopFailed() from None
+                # 4xx: Vipps will not change it (stopped there already, or
+                # never approved); we make no more charges either way
+        try:
+            states.end(gift, "stopped")
+        except (Retry, Conflict):
+            continue
+        return load_gift(reference) or gift
+    raise Conflict()

@@ -1,0 +1,159 @@
+"""A local server (pytest-httpserver) answering like the Vipps Recurring API
+v3 for the agreements and charges it was asked to create: the shapes of
+vippsas/vipps-recurring-api docs/openapi.yaml (DraftAgreementResponseV3,
+AgreementResponseV3, ChargeReference, ChargeResponseV3) and its errors
+(ErrorV3, `application/problem+json`). An Idempotency-Key seen before
+answers what it answered the first time, as Vipps does."""
+from __future__ import annotations
+
+import json
+import re
+
+from werkzeug import Response
+
+from tests.vipps.conftest import token_answer
+
+CONFIRMATION = "https://apitest.vipps.no/v2/register/U6JUjQXq8HQmmV"
+
+
+def recurring_problem(status, title, detail, instance="/v3/agreements", field=None):
+    body = {"type": "https://developer.vippsmobilepay.com/docs/APIs/recurring-api/"
+                    "recurring-api-problems#validation-error",
+            "title": title, "status": status, "detail": detail, "instance": instance,
+            "contextId": "f70b8bf7-c843-4bea-95d9-94725b19895f"}
+    if field:
+        body["extraDetails"] = [{"field": field, "text": "must not be empty"}]
+    return Response(json.dumps(body), status=status,
+                    content_type="application/problem+json")
+
+
+def _json(body, status=200):
+    return Response(json.dumps(body), status=status, content_type="application/json")
+
+
+class LocalRecurring:
+    def __init__(self, server):
+        self.server = server
+        self.agreements: dict[str, dict] = {}
+        self.charges: dict[str, dict] = {}  # chargeId -> charge
+        self.answers: dict[str, Response] = {}  # Idempotency-Key -> first answer
+        self.refuse_create: Response | None = None
+        self.away = False
+        server.expect_request("/accesstoken/get", method="POST").respond_with_json(
+            token_answer())
+        server.expect_request("/recurring/v3/agreements", method="POST"
+                              ).respond_with_handler(self._once(self._create))
+        server.expect_request(re.compile(r"/recurring/v3/agreements/[^/]+$"),
+                              method="GET").respond_with_handler(self._get)
+        server.expect_request(re.compile(r"/recurring/v3/agreements/[^/]+$"),
+                              method="PATCH").respond_with_handler(
+                                  self._once(self._patch))
+        server.expect_request(re.compile(r"/recurring/v3/agreements/[^/]+/charges$"),
+                              method="POST").respond_with_handler(
+                                  self._once(self._create_charge))
+        server.expect_request(re.compile(r"/recurring/v3/agreements/[^/]+/charges/[^/]+$"),
+                              method="GET").respond_with_handler(self._get_charge)
+
+    def _once(self, handler):
+        def wrapped(request):
+            if self.away:
+                return recurring_problem(503, "Service Unavailable", "Try again later")
+            key = request.headers.get("Idempotency-Key", "")
+            if not key or len(key) > 40:
+                return recurring_problem(400, "Bad Request",
+                                         "Idempotency-Key is 1-40 characters")
+            if key not in self.answers:
+                self.answers[key] = handler(request)
+            return self.answers[key]
+        return wrapped
+
+    def requests(self, method, pattern):
+        return [r for r, _ in self.server.log
+                if r.method == method and re.fullmatch(pattern, r.path)]
+
+    def _create(self, request):
+        if self.refuse_create is not None:
+            return self.refuse_create
+        body = json.loads(request.get_data())
+        number = len(self.agreements) + 1
+        agreement_id = f"agr_Test{number:04d}"
+        self.agreements[agreement_id] = {"body": body, "status": "PENDING"}
+        initial = body.get("initialCharge")
+        charge_id = None
+        if initial:
+            charge_id = initial.get("orderId") or f"chr-init{number}"
+            self.charges[charge_id] = {
+                "agreementId": agreement_id, "amount": initial["amount"],
+                "status": "PENDING", "type": "INITIAL", "due": None, "retryDays": 0}
+        return _json({"agreementId": agreement_id,
+                      "uuid": "9c2ca95c-245f-4a2e-aab2-4a08eb78e6fb",
+                      "vippsConfirmationUrl": CONFIRMATION, "chargeId": charge_id}, 201)
+
+    def _get(self, request):
+        agreement_id = request.path.rsplit("/", 1)[-1]
+        if self.away:
+            return recurring_problem(503, "Service Unavailable", "Try again later")
+        agreement = self.agreements.get(agreement_id)
+        if agreement is None:
+            return recurring_problem(404, "Not Found", "Agreement not found",
+                                     instance=request.path)
+        body = agreement["body"]
+        return _json({"id": agreement_id, "status": agreement["status"],
+                      "pricing": {"type": "LEGACY", **body["pricing"]},
+                      "interval": {**body["interval"], "text": "hver måned"},
+                      "productName": body["productName"],
+                      "created": "2026-12-05T01:00:00Z", "start": None, "stop": None,
+                      "merchantAgreementUrl": body["merchantAgreementUrl"],
+                      "merchantRedirectUrl": body["merchantRedirectUrl"],
+                      "countryCode": "NO", "externalId": body.get("externalId"),
+                      "uuid": "9c2ca95c-245f-4a2e-aab2-4a08eb78e6fb"})
+
+    def _patch(self, request):
+        agreement = self.agreements.get(request.path.rsplit("/", 1)[-1])
+        if agreement is None:
+            return recurring_problem(404, "Not Found", "Agreement not found")
+        if json.loads(request.get_data()).get("status") == "STOPPED":
+            agreement["status"] = "STOPPED"
+        return Response(status=204)
+
+    def _create_charge(self, request):
+        agreement_id = request.path.split("/")[-2]
+        agreement = self.agreements.get(agreement_id)
+        if agreement is None or agreement["status"] != "ACTIVE":
+            return recurring_problem(
+                400, "Bad Request",
+                "Cannot create a charge for an agreement which is not active.",
+                instance=request.path)
+        body = json.loads(request.get_data())
+        charge_id = body.get("orderId") or f"chr-{len(self.charges) + 1}"
+        self.charges[charge_id] = {"agreementId": agreement_id, "amount": body["amount"],
+                                   "status": "PENDING", "type": "RECURRING",
+                                   "due": body["due"], "retryDays": body["retryDays"],
+                                   "body": body}
+        return _json({"chargeId": charge_id})
+
+    def _get_charge(self, request):
+        charge_id = request.path.rsplit("/", 1)[-1]
+        charge = self.charges.get(charge_id)
+        if charge is None:
+            return recurring_problem(404, "Not Found", "Charge not found")
+        captured = charge["amount"] if charge["status"] == "CHARGED" else 0
+        return _json({"id": charge_id, "agreementId": charge["agreementId"],
+                      "amount": charge["amount"], "currency": "NOK",
+                      "description": "Månedlig gave", "due": charge["due"],
+                      "status": charge["status"], "type": charge["type"],
+                      "transactionType": "DIRECT_CAPTURE", "retryDays": charge["retryDays"],
+                      "transactionId": "5001419121" if captured else None,
+                      "externalId": charge_id,
+                      "summary": {"captured": captured, "refunded": 0, "cancelled": 0},
+                      "history": []})
+
+    # what the donor does in the app, and what Vipps does on the due day
+    def approve(self, agreement_id):
+        self.agreements[agreement_id]["status"] = "ACTIVE"
+        for charge in self.charges.values():
+            if charge["agreementId"] == agreement_id and charge["type"] == "INITIAL":
+                charge["status"] = "CHARGED"
+
+    def set_status(self, agreement_id, status):
+        self.agreements[agreement_id]["status"] = status
