@@ -75,6 +75,12 @@ class DisbursementTotal(BaseModel):
     key = UnicodeAttribute(range_key=True)
     amount = NumberAttribute(default=0)
     payments = NumberAttribute(default=0)
+    # Client markers only (year "clients", key the client's one-way token):
+    # the client's latest disbursement, which each new one's transaction
+    # checks and replaces, so two racing payments cannot both pass the
+    # 30-day limit.
+    last_id = UnicodeAttribute(null=True)
+    last_at = UTCDateTimeAttribute(null=True)
 
 
 class CashCount(BaseModel):

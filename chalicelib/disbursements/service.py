@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import hashlib
 import json
+import random
+import time
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.clients import normalise_client_code
 from chalicelib.disbursements import settings, totals
-from chalicelib.disbursements.models import Disbursement
+from chalicelib.disbursements.models import Disbursement, DisbursementTotal
 from chalicelib.disbursements.totals import total_writes, waiting_write
 from chalicelib.errors import (
     N_,
+    Busy,
     Conflict,
     DomainError,
     Forbidden,
@@ -30,7 +33,7 @@ from chalicelib.funds.purposes import PURPOSES, fund_pays
 from chalicelib.funds.service import FundExhausted, Posting, post_movement
 from chalicelib.idempotency import IdempotencyKeyReused, Idempotent, check_key
 from chalicelib.money import format_nok
-from chalicelib.uow import REPLAY, UnitOfWork
+from chalicelib.uow import REPLAY, UnitOfWork, budget_seconds
 
 METHODS = ("cash", "payment_card", "bank_transfer")
 
@@ -151,22 +154,63 @@ def _check_fund(req: Request) -> Request:
     return req._replace(fund_id=fund_id)
 
 
+class Window(NamedTuple):
+    """What a client has had in the last 30 days, as one Query saw it."""
+
+    since: datetime
+    total: int  # øre paid or waiting for approval
+    latest_id: str | None  # the newest disbursement seen, of any status
+
+
+def client_window(client_code: str, now: datetime | None = None) -> Window:
+    since = (now or datetime.now(UTC)) - timedelta(days=30)
+    rows = list(Disbursement.by_client.query(client_code,
+                                             Disbursement.created_at > since))
+    total = sum(int(row.amount) for row in rows if row.status in ("paid", "pending"))
+    latest = max(rows, key=lambda row: row.created_at, default=None)
+    return Window(since, total, latest.disbursement_id if latest else None)
+
+
 def client_total_30_days(client_code: str, now: datetime | None = None) -> int:
     """Øre paid or waiting for approval to a client in the last 30 days."""
-    since = (now or datetime.now(UTC)) - timedelta(days=30)
-    rows = Disbursement.by_client.query(
-        client_code,
-        Disbursement.created_at > since,
-        filter_condition=Disbursement.status.is_in("paid", "pending"),
-    )
-    return sum(int(row.amount) for row in rows)
+    return client_window(client_code, now).total
 
 
-def _check_limit(req: Request, actor: Actor) -> bool:
+class WindowMoved(Exception):
+    """Another payment to the same client committed after its window was read."""
+
+
+def window_write(code: str, window: Window, new_id: str, now: datetime) -> Any:
+    """The transaction write that makes `window` the client's latest: it
+    fails (WindowMoved) when another disbursement to the client was logged
+    since the window was read, so the limit is checked again. The marker is
+    keyed by the client's one-way token, never by the code."""
+    from chalicelib.core.retention import token_for
+
+    seen = (DisbursementTotal.last_id == window.latest_id if window.latest_id
+            else DisbursementTotal.last_at < window.since)
+
+    def write(tx: Any) -> None:
+        tx.update(
+            DisbursementTotal(CLIENT_MARKERS, token_for(code)),
+            actions=[DisbursementTotal.last_id.set(new_id),
+                     DisbursementTotal.last_at.set(now),
+                     DisbursementTotal.payments.add(1)],
+            condition=DisbursementTotal.last_id.does_not_exist() | seen,
+            on_fail=WindowMoved,
+        )
+
+    return write
+
+
+CLIENT_MARKERS = "clients"  # the DisbursementTotal partition of client markers
+
+
+def _check_limit(req: Request, actor: Actor, window: Window) -> bool:
     if req.override_limit and not (FINANCE in actor.roles or ADMIN in actor.roles):
         raise OverrideNotAllowed()
     limit = settings.client_limit_30_days()
-    total = client_total_30_days(req.client_code)
+    total = window.total
     if total + req.amount <= limit:
         return False
     if not req.override_limit:
@@ -204,9 +248,24 @@ def create(
     the key is checked whole (InvalidIdempotencyKey) and scoped to the user."""
     idem = _idempotent(req, actor, idempotency_key)
     disbursement_id = idem.resource_id("d-", 20)
+    deadline = time.monotonic() + budget_seconds()
+    while True:
+        try:
+            return _create(req, actor, disbursement_id, idem)
+        except WindowMoved:
+            # Another payment to this client came first: check the limit again.
+            pause = random.uniform(0, 0.05)
+            if time.monotonic() + pause > deadline:
+                raise Busy() from None
+            time.sleep(pause)
+
+
+def _create(req: Request, actor: Actor, disbursement_id: str,
+            idem: Idempotent) -> tuple[Disbursement, bool]:
     try:
         checked = _check_fund(req)
-        over_limit = _check_limit(checked, actor)
+        window = client_window(req.client_code)
+        over_limit = _check_limit(checked, actor, window)
     except DomainError:
         existing = find(disbursement_id) if idem.key else None
         if existing:
@@ -228,25 +287,28 @@ def create(
         created_at=now,
         status="pending",
     )
+    marker = window_write(req.client_code, window, disbursement_id, now)
     if req.amount > settings.four_eyes_threshold():
         item.pending = "pending"
-        created = _save_pending(item, actor)
+        created = _save_pending(item, actor, marker)
     else:
-        created = _pay(item, actor, now, new=True)
+        created = _pay(item, actor, now, new=True, marker=marker)
     if not created:
         return _replay(Disbursement.get(disbursement_id), req)
     return item, True
 
 
-def _save_pending(item: Disbursement, actor: Actor) -> bool:
+def _save_pending(item: Disbursement, actor: Actor, marker: Any) -> bool:
     uow = UnitOfWork(actor, ("create", "disbursement", item.disbursement_id))
     uow.save(item, condition=Disbursement.disbursement_id.does_not_exist(),
              on_fail=REPLAY)
     waiting_write(int(item.amount), 1)(uow)
+    marker(uow)
     return uow.commit()
 
 
-def _pay(item: Disbursement, actor: Actor, now: datetime, new: bool) -> bool:
+def _pay(item: Disbursement, actor: Actor, now: datetime, new: bool,
+         marker: Any = None) -> bool:
     """Move the money in one transaction: ledger, disbursement, totals."""
     item.status, item.paid_at, item.pending = "paid", now, None
 
@@ -278,6 +340,7 @@ def _pay(item: Disbursement, actor: Actor, now: datetime, new: bool) -> bool:
             write_item,
             *total_writes(now, item.fund_id, item.purpose, int(item.amount), 1),
             *([] if new else [waiting_write(-int(item.amount), -1)]),
+            *([marker] if marker else []),
         ],
     )
     return result.created
