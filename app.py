@@ -84,6 +84,14 @@ def vipps_reconciliation(event):
     return scheduled_run()
 
 
+@app.schedule(Cron(30, 4, "*", "*", "?", "*"), name="vipps_charges",
+              description="Creates the due monthly Vipps charges, once each")
+def vipps_charges(event):
+    from chalicelib.vipps.charges import scheduled_run
+
+    return scheduled_run()
+
+
 @app.schedule(Cron(0, 6, "*", "*", "?", "*"), name="clearance_reminders",
               description="Police certificate expiry reminders to volunteers")
 def clearance_reminders(event):

@@ -13,6 +13,7 @@ JOBS = (
     ("import-preview-cleanup", N_("Clean-up of CSV import previews")),
     ("retention", N_("Retention (anonymising inactive clients)")),
     ("vipps-reconciliation", N_("Vipps payments left open")),
+    ("vipps-charges", N_("Monthly Vipps charges")),
 )
 
 

@@ -27,6 +27,9 @@ REASONS = {
     "vipps_not_automated": N_("Vipps sent an event the platform does not act on "
                               "by itself (e.g. a refund of a monthly charge): "
                               "check it in the Vipps portal."),
+    "vipps_charge_refused": N_("Vipps refused to create this month's charge of a "
+                               "monthly gift: the month is unpaid. Check the "
+                               "agreement in the Vipps portal."),
 }
 # event type -> the object's amount field, and whether it credits a fund
 MONEY = {

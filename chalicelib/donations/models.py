@@ -95,6 +95,7 @@ class Donation(BaseModel):
     refund_parts: MapAttribute = MapAttribute(default=dict)  # re_... -> øre
     vipps_open = UnicodeAttribute(null=True)  # "open" from start to settled
     opened_at = UnicodeAttribute(null=True)
+    charge_due = UnicodeAttribute(null=True)  # a Vipps monthly charge made: its due day
     by_month = ByMonth()
     open_vipps = OpenVipps()
     by_dispute = ByDispute()

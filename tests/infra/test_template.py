@@ -204,7 +204,7 @@ def test_the_vipps_parameter_turns_vipps_on_against_the_test_or_production_api(
     assert conditions["VippsTest"] == {"Fn::Equals": [{"Ref": "Vipps"}, "test"]}
 
 
-def test_the_seven_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
+def test_the_eight_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
     schedules = {}
     for function in functions(resources).values():
         for event in function["Properties"].get("Events", {}).values():
@@ -215,6 +215,7 @@ def test_the_seven_scheduled_jobs_run_on_their_schedules_with_the_web_settings(r
         "app.nightly_reconciliation": "cron(30 1 * * ? *)",
         "app.quarter_hourly": "rate(15 minutes)",
         "app.vipps_reconciliation": "rate(10 minutes)",
+        "app.vipps_charges": "cron(30 4 * * ? *)",
         "app.clearance_reminders": "cron(0 6 * * ? *)",
         "app.import_preview_cleanup": "cron(15 2 * * ? *)",
         "app.nightly_retention": "cron(45 2 * * ? *)",
@@ -232,6 +233,9 @@ def test_the_seven_scheduled_jobs_run_on_their_schedules_with_the_web_settings(r
     vipps = [f for f in functions(resources).values()
              if f["Properties"]["Handler"] == "app.vipps_reconciliation"]
     assert vipps[0]["Properties"]["Timeout"] == 120  # its work stops after 90 s
+    charges = [f for f in functions(resources).values()
+               if f["Properties"]["Handler"] == "app.vipps_charges"]
+    assert charges[0]["Properties"]["Timeout"] == 120  # its work stops after 90 s
     mismatches = resources["AlarmReconciliationMismatches"]["Properties"]
     assert mismatches["MetricName"] == "ReconciliationMismatches"
 

@@ -3,11 +3,13 @@ v3 for the agreements and charges it was asked to create: the shapes of
 vippsas/vipps-recurring-api docs/openapi.yaml (DraftAgreementResponseV3,
 AgreementResponseV3, ChargeReference, ChargeResponseV3) and its errors
 (ErrorV3, `application/problem+json`). An Idempotency-Key seen before
-answers what it answered the first time, as Vipps does."""
+answers what it answered the first time, as Vipps does (also when that
+answer never reached the client: `lose_answers`)."""
 from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 
 from werkzeug import Response
 
@@ -38,6 +40,9 @@ class LocalRecurring:
         self.charges: dict[str, dict] = {}  # chargeId -> charge
         self.answers: dict[str, Response] = {}  # Idempotency-Key -> first answer
         self.refuse_create: Response | None = None
+        self.refuse_charge: dict[str, Response] = {}  # agreementId -> its answer
+        self.lose_answers = 0  # this many next answers are made, then lost
+        self.today = date.today()  # the day Vipps checks `due` against
         self.away = False
         server.expect_request("/accesstoken/get", method="POST").respond_with_json(
             token_answer())
@@ -64,6 +69,9 @@ class LocalRecurring:
                                          "Idempotency-Key is 1-40 characters")
             if key not in self.answers:
                 self.answers[key] = handler(request)
+            if self.lose_answers:  # done at Vipps, the answer lost on the way
+                self.lose_answers -= 1
+                return recurring_problem(504, "Gateway Timeout", "Upstream timed out")
             return self.answers[key]
         return wrapped
 
@@ -117,20 +125,60 @@ class LocalRecurring:
         return Response(status=204)
 
     def _create_charge(self, request):
+        """CreateChargeV3 checked as Vipps documents it: 201 ChargeReference,
+        or an ErrorV3 problem (validation-error, charge-due-too-soon, an
+        agreement not active, an orderId used before: 409)."""
         agreement_id = request.path.split("/")[-2]
         agreement = self.agreements.get(agreement_id)
-        if agreement is None or agreement["status"] != "ACTIVE":
+        if agreement_id in self.refuse_charge:
+            return self.refuse_charge[agreement_id]
+        if agreement is None:
+            return recurring_problem(404, "Not Found", "Agreement not found",
+                                     instance=request.path)
+        if agreement["status"] != "ACTIVE":
             return recurring_problem(
                 400, "Bad Request",
                 "Cannot create a charge for an agreement which is not active.",
                 instance=request.path)
         body = json.loads(request.get_data())
+        wrong = self._charge_problem(body)
+        if wrong:
+            return recurring_problem(400, "Bad Request", "Input validation failed",
+                                     instance=request.path, field=wrong)
+        if date.fromisoformat(body["due"]) < self.today + timedelta(days=1):
+            return recurring_problem(400, "Bad Request",
+                                     "Charge due date must be at least 1 day in the "
+                                     "future", instance=request.path)
         charge_id = body.get("orderId") or f"chr-{len(self.charges) + 1}"
+        if charge_id in self.charges:
+            return recurring_problem(409, "Conflict",
+                                     "A charge with this orderId already exists",
+                                     instance=request.path)
         self.charges[charge_id] = {"agreementId": agreement_id, "amount": body["amount"],
                                    "status": "PENDING", "type": "RECURRING",
                                    "due": body["due"], "retryDays": body["retryDays"],
                                    "body": body}
-        return _json({"chargeId": charge_id})
+        return _json({"chargeId": charge_id}, 201)
+
+    @staticmethod
+    def _charge_problem(body):
+        """The field of a CreateChargeV3 that does not fit, or None."""
+        amount = body.get("amount")
+        if not isinstance(amount, int) or amount < 100:
+            return "amount"
+        if body.get("transactionType") not in ("DIRECT_CAPTURE", "RESERVE_CAPTURE"):
+            return "transactionType"
+        if not 1 <= len(str(body.get("description") or "")) <= 45:
+            return "description"
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(body.get("due") or "")):
+            return "due"
+        retry = body.get("retryDays")
+        if not isinstance(retry, int) or not 0 <= retry <= 14:
+            return "retryDays"
+        if "orderId" in body and not re.fullmatch(r"[a-zA-Z0-9-]{1,50}",
+                                                  str(body["orderId"])):
+            return "orderId"
+        return None
 
     def _get_charge(self, request):
         charge_id = request.path.rsplit("/", 1)[-1]
@@ -157,3 +205,14 @@ class LocalRecurring:
 
     def set_status(self, agreement_id, status):
         self.agreements[agreement_id]["status"] = status
+
+    def process_due(self, day):
+        """Vipps on `day`: every pending charge due by then is charged; their
+        ids (the charge-captured events the test then delivers)."""
+        done = []
+        for charge_id, charge in self.charges.items():
+            if (charge["type"] == "RECURRING" and charge["status"] == "PENDING"
+                    and date.fromisoformat(charge["due"]) <= day):
+                charge["status"] = "CHARGED"
+                done.append(charge_id)
+        return done
