@@ -125,3 +125,27 @@ def test_stale_import_previews_are_dropped_and_confirmed_imports_kept(run_job):
     assert run_job("import_preview_cleanup") == "done"
     assert sorted(i.import_id for i in GiftImport.scan()) == ["done", "fresh"]
     assert gifts.clean_stale_previews() == {"deleted": 0}  # again: no harm
+
+
+def test_the_vipps_charge_job_charges_a_due_monthly_gift_once_a_day(run_job):
+    from chalicelib.core.clock import oslo_date
+    from chalicelib.donations.models import Donation, MonthlyGift
+    from chalicelib.funds import demo as funds_demo
+    from chalicelib.vipps.settings import vipps_settings
+
+    funds_demo.load()
+    vipps_settings.cache_clear()  # no Vipps keys here: the local Vipps
+    reference, tomorrow = "mnd-" + "a" * 32, oslo_date() + timedelta(days=1)
+    MonthlyGift(reference, channel="vipps", version=1, status="active",
+                fund_id="general", amount=150_00, lang="nb", agreement_id="agr-test-1",
+                charge_day=tomorrow.day if tomorrow.day <= 28 else 28,
+                next_due=tomorrow.isoformat(), vipps_active="active",
+                first_charge=f"{reference}-000000").save()
+    MonthlyGift("agr-test-1", channel="vipps", alias_of=reference).save()
+    before = Fund.get("general").balance
+    assert run_job("vipps_charges") == "done"
+    assert run_job("vipps_charges") == "skipped"  # the same day
+    month = Donation.get(f"{reference}-{tomorrow:%Y%m}")
+    assert month.credited and month.channel == "vipps"  # the local Vipps took it
+    assert Fund.get("general").balance == before + 150_00
+    assert MonthlyGift.get(reference).next_due > tomorrow.isoformat()
