@@ -125,3 +125,11 @@ def audit_seal(event):
     from chalicelib.audit.seal import nightly
 
     return nightly().status
+
+
+@app.schedule(Cron(0, "16,17", "*", "*", "?", "*"), name="shelter_count_links",
+              description="18:00 in Oslo: each shelter's link to confirm free places")
+def shelter_count_links(event):
+    from chalicelib.shelters.links import scheduled_run
+
+    return scheduled_run()

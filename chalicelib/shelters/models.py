@@ -8,6 +8,7 @@ from pynamodb.attributes import (
     BooleanAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     UTCDateTimeAttribute,
@@ -84,6 +85,7 @@ class ShelterSecret(BaseModel):
     shelter_id = UnicodeAttribute(hash_key=True)
     address = UnicodeAttribute(default="")
     contact = UnicodeAttribute(default="")
+    email = UnicodeAttribute(null=True)  # gets the evening count link
 
 
 class HoldClientIndex(GlobalSecondaryIndex):
@@ -164,3 +166,18 @@ class BedNights(BaseModel):
     year = UnicodeAttribute(hash_key=True)
     key = UnicodeAttribute(range_key=True)
     nights = NumberAttribute(default=0)
+
+
+class CountLinkUse(BaseModel):
+    """A count confirmed through a mailed link: one per shelter and Oslo day
+    (the link's day), written only if absent, in the confirmation's
+    transaction, so a link cannot be used twice nor a second link that day."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("shelter-link-uses")
+
+    shelter_id = UnicodeAttribute(hash_key=True)
+    day = UnicodeAttribute(range_key=True)  # YYYY-MM-DD in Oslo
+    used_at = UTCDateTimeAttribute()
+    free = NumberAttribute()
+    expires = TTLAttribute()

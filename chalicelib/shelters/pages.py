@@ -19,7 +19,7 @@ from chalicelib.web.forms import field_names
 from chalicelib.web.routing import page
 
 NOTICES = {"hold": "hold", "checkin": "checkin", "release": "release",
-           "checkout": "checkout", "counts": "counts", "saved": "saved"}
+           "checkout": "checkout", "counts": "counts", "saved": "saved", "link": "link"}
 
 
 def year_of(ctx) -> int:
@@ -167,7 +167,8 @@ def _values_of(shelter, secret) -> dict[str, Any]:
         *registry.TEXT_FIELDS, *registry.FLAG_FIELDS, "kind", "children_max",
         "max_stay_days")}
     values["languages"] = ", ".join(sorted(shelter.languages or ()))
-    values.update(address=secret.address, contact=secret.contact)
+    values.update(address=secret.address, contact=secret.contact,
+                  email=secret.email or "")
     return values
 
 

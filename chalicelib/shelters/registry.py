@@ -14,7 +14,7 @@ from chalicelib import privacy
 from chalicelib.audit.service import Actor, record
 from chalicelib.auth.roles import ADMIN, COORDINATOR
 from chalicelib.core import vocabulary
-from chalicelib.errors import N_, Conflict, Forbidden, ValidationFailed
+from chalicelib.errors import N_, Conflict, DomainError, Forbidden, ValidationFailed
 from chalicelib.idempotency import Idempotent
 from chalicelib.shelters import rules
 from chalicelib.shelters.models import (
@@ -36,6 +36,7 @@ from chalicelib.shelters.service import (
 from chalicelib.uow import REPLAY, UnitOfWork
 
 CONFIDENTIAL_ROLES = (COORDINATOR, ADMIN)
+EMAIL = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,190}\.[^@\s.]{2,}$")
 TEXT_FIELDS = ("name", "organisation", "region", "municipality", "notes")
 FLAG_FIELDS = ("accepts_women", "accepts_men", "accepts_trans", "wheelchair", "asylum")
 
@@ -98,8 +99,14 @@ def parse_shelter(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_secret(data: dict[str, Any]) -> dict[str, str]:
-    return {name: str(data.get(name) or "").strip()[:500]
-            for name in ("address", "contact")}
+    """Address, contact and the contact email (which gets the evening count
+    link; empty for none)."""
+    secret = {name: str(data.get(name) or "").strip()[:500]
+              for name in ("address", "contact", "email")}
+    secret["email"] = secret["email"].lower()
+    if secret["email"] and not EMAIL.match(secret["email"]):
+        raise ValidationFailed(fields={"email": N_("Enter a valid email address.")})
+    return secret
 
 
 REGISTER = "shelters.register"  # the idempotency scope of registrations
@@ -107,7 +114,8 @@ REGISTER = "shelters.register"  # the idempotency scope of registrations
 
 def _secret(shelter_id: str, secret: dict[str, str]) -> ShelterSecret:
     return ShelterSecret(shelter_id, address=secret.get("address", ""),
-                         contact=secret.get("contact", ""))
+                         contact=secret.get("contact", ""),
+                         email=secret.get("email") or None)
 
 
 def create_shelter(fields: dict[str, Any], secret: dict[str, str], total: int,
@@ -176,6 +184,58 @@ def confirm_counts(shelter_id: str, total: int, occupied: int, actor: Actor,
             Shelter.confirmed_by.set(actor.user_id),
             Shelter.board.set(COUNTS_BOARD),
             Shelter.counts_at.set(counts_key(moment))], on_fail=_Stale)
+        try:
+            uow.commit()
+        except _Stale:
+            time.sleep(0.005 * attempt)
+            continue
+        return shelter
+    raise BedsBusy()
+
+
+class FreeAbovePlaces(DomainError):
+    code = "free_above_places"
+    status = 409
+    field = "free"
+    message = N_("%(shelter)s has %(total)s places: there cannot be more free "
+                 "than that.")
+
+
+class FreeAboveUnoccupied(DomainError):
+    code = "free_above_unoccupied"
+    status = 409
+    field = "free"
+    message = N_("At most %(most)s places can be free: of the %(total)s places, "
+                 "%(occupied)s are occupied by people the help centre placed and "
+                 "%(held)s are held for people on their way. Call the help centre "
+                 "if this is wrong.")
+
+
+def confirm_free(shelter_id: str, free: int, actor: Actor, uses: Any,
+                 now: datetime | None = None) -> Shelter:
+    """A shelter confirms `free` places tonight (through its mailed link):
+    occupied becomes total - held - free. Refused above its places or when it
+    would leave fewer occupied than our stays. `uses(uow, shelter)` adds the
+    link's single-use write to the same transaction."""
+    for attempt in range(MAX_ATTEMPTS):
+        shelter = get_shelter(shelter_id)
+        moment = now or datetime.now(UTC)
+        active = rules.active_holds(holds_map(shelter), moment)
+        total, stays = int(shelter.total), int(shelter.stays_active or 0)
+        if free > total:
+            raise FreeAbovePlaces(shelter=shelter.name, total=total)
+        most = max(total - len(active) - stays, 0)
+        if free > most:
+            raise FreeAboveUnoccupied(most=most, total=total, occupied=stays,
+                                      held=len(active))
+        uow = UnitOfWork(actor, ("confirm_free", "shelter", shelter_id))
+        uow.update(shelter, actions=[
+            Shelter.occupied.set(total - len(active) - free),
+            Shelter.holds.set(active), Shelter.confirmed_at.set(moment),
+            Shelter.confirmed_by.set(actor.user_id),
+            Shelter.board.set(COUNTS_BOARD),
+            Shelter.counts_at.set(counts_key(moment))], on_fail=_Stale)
+        uses(uow, shelter)
         try:
             uow.commit()
         except _Stale:

@@ -11,7 +11,14 @@ from typing import Any
 
 from chalicelib import idempotency
 from chalicelib.auth.roles import STAFF_ROLES
-from chalicelib.shelters import pages, registry, rules, search, service
+from chalicelib.shelters import (  # noqa: F401 - link_pages, pages: their routes
+    link_pages,
+    pages,
+    registry,
+    rules,
+    search,
+    service,
+)
 from chalicelib.shelters.blueprint import BOARD, COORD, bp
 from chalicelib.shelters.models import Hold, Stay
 from chalicelib.web.routing import api
@@ -46,7 +53,8 @@ SHELTER_BODY = obj({
     "kind": one_of(*rules.SHELTER_TYPES), "children_max": WHOLE,
     "max_stay_days": WHOLE,
     "languages": either("array", "string", items=text(8), maxLength=200),
-    "address": text(500), "contact": text(500), "total": WHOLE, "occupied": WHOLE,
+    "address": text(500), "contact": text(500), "email": text(254),
+    "total": WHOLE, "occupied": WHOLE,
 }, required=("name", "region", "kind", "total"))
 COUNTS_BODY = obj({"total": WHOLE, "occupied": WHOLE}, required=("total",))
 HOLD_BODY = obj({"client_code": CLIENT_CODE, "hours": WHOLE, "request_key": text(255)},
