@@ -8,7 +8,6 @@ same transaction as the counts and the audit entry)."""
 from __future__ import annotations
 
 import logging
-import time
 from datetime import UTC, datetime, timedelta
 from typing import Any, NamedTuple
 
