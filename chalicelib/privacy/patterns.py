@@ -181,7 +181,9 @@ def has_birth_date(text: str) -> bool:
 
 # --- personal names ---------------------------------------------------------
 _NAME = r"[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+(?:-[A-ZÀ-ÖØ-Þ][a-zß-öø-ÿ]+)?"
-_PAIR = _Pattern(rf"\b({_NAME}) ({_NAME})\b")
+# Overlapping (a lookahead): in "Hente Maria Hansen" the pair "Maria Hansen"
+# starts inside the pair "Hente Maria".
+_PAIR = _Pattern(rf"\b(?=({_NAME}) ({_NAME})\b)")
 _TRIGGER = _Pattern(
     r"\b(?i:til|for|navn|name|named|nombre|llamad[ao]|para|heter|kalt|called|"
     r"klient|klienten|client|bruker|brukeren|mottaker|mottakeren|recipient|"

@@ -85,7 +85,8 @@ def test_dates_of_birth_are_refused(typed):
 @pytest.mark.parametrize("typed", ["Til Maria Hansen", "for Blessing Okafor",
                                    "navn: Ioana Popescu", "Maria Hansen kommer",
                                    "mottaker Kari Nordmann", "hos Laura",
-                                   "Betalt til Per Olsen-Berg"])
+                                   "Betalt til Per Olsen-Berg", "Hente Maria Hansen",
+                                   "Ring Ola Nordmann i dag"])
 def test_personal_names_in_the_usual_patterns_are_refused(typed):
     assert "name" in kinds(typed)
 
