@@ -133,3 +133,16 @@ def shelter_count_links(event):
     from chalicelib.shelters.links import scheduled_run
 
     return scheduled_run()
+
+
+@app.schedule(Rate(5, unit=Rate.MINUTES), name="referral_escalation",
+              description="Flags referrals unanswered past REFERRAL_ESCALATE_MINUTES")
+def referral_escalation(event):
+    from chalicelib.core.clock import now_utc
+    from chalicelib.core.jobs import run_once
+    from chalicelib.referrals.service import escalate_unanswered
+
+    moment = now_utc()
+    period = moment.strftime("%Y-%m-%dT%H:") + f"{moment.minute // 5 * 5:02d}"
+    return run_once("referral-escalation", period,
+                    lambda: escalate_unanswered(moment)).status

@@ -49,9 +49,17 @@ def shelter(ctx, shelter_id):
         total, occupied = registry.parse_counts(ctx.form())
         service.confirm_counts(ctx.user, shelter_id, total, occupied)
         return ctx.redirect(f"/partner/shelters/{shelter_id}?done=counts")
+    from chalicelib.referrals import rules as referral_rules
+    from chalicelib.referrals.service import partner_offers
+
     return ctx.render("partners/shelter.html", row=service.partner_row(shelter),
                       several=len(ctx.user.shelters) > 1,
-                      notice=ctx.query.get("done") == "counts")
+                      notice=ctx.query.get("done", ""),
+                      offers=partner_offers(ctx.user, shelter_id, limit=20),
+                      reasons=[(code, ctx.gettext(label)) for code, label
+                               in referral_rules.DECLINE_REASONS.items()],
+                      urgencies=referral_rules.URGENCIES,
+                      genders=referral_rules.GENDER_NAMES)
 
 
 @api(bp, "/api/partner/shelters", roles=PARTNER,

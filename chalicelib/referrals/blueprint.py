@@ -3,7 +3,10 @@
 from chalice import Blueprint
 
 from chalicelib.auth.roles import COORDINATOR, SHELTER
+from chalicelib.errors import N_
+from chalicelib.web.nav import add_staff_link
 
 bp = Blueprint("chalicelib.referrals.routes")
 COORD = (COORDINATOR,)  # admin passes every check
 PARTNER = (SHELTER,)  # and each shelter id is checked against the login's own
+add_staff_link("/staff/referrals", N_("Referrals"), COORD, order=31)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import idempotency
-from chalicelib.referrals import rules, service
+from chalicelib.referrals import pages, rules, service  # noqa: F401 - pages: routes
 from chalicelib.referrals.blueprint import COORD, PARTNER, bp
 from chalicelib.referrals.models import Offer, Referral
 from chalicelib.shelters.rules import GENDERS

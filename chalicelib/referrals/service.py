@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import idempotency
-from chalicelib.audit.service import Actor, entry_write, record
+from chalicelib.audit.service import SYSTEM, Actor, entry_write, record, record_many
 from chalicelib.auth.roles import User
 from chalicelib.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
 from chalicelib.idempotency import Idempotent
@@ -299,3 +299,36 @@ def coordinator_view(referral_id: str, actor: Actor) -> tuple[Referral, list[Off
 
 def hold_of(referral: Referral) -> Hold | None:
     return beds.get_hold(str(referral.hold_id)) if referral.hold_id else None
+
+
+def recent_referrals(actor: Actor, now: datetime | None = None) -> list[Referral]:
+    """Every open referral and this month's others, newest first: two index
+    queries; each client code shown is an audited read."""
+    moment = _now(now)
+    found = {r.referral_id: r for r in Referral.open_index.query("open")}
+    for item in Referral.by_month.query(rules.month_of(moment),
+                                        scan_index_forward=False, limit=100):
+        found.setdefault(item.referral_id, item)
+    rows = sorted(found.values(), key=lambda r: r.created_at, reverse=True)
+    record_many(actor, "read", "client", [str(r.client_code) for r in rows])
+    return rows
+
+
+# --- escalation -----------------------------------------------------------------
+def escalate_unanswered(now: datetime | None = None) -> dict[str, int]:
+    """Flag every referral still open past the escalation setting (the
+    scheduled job): `escalated_at` set once, with its audit entry; the
+    coordinators' list and page show it."""
+    moment = _now(now)
+    cutoff = moment - rules.escalate_after()
+    flagged = 0
+    for item in Referral.open_index.query(
+            "open", range_key_condition=Referral.created_at <= cutoff):
+        if item.escalated_at is not None:
+            continue
+        uow = UnitOfWork(SYSTEM, ("escalate", "referral", item.referral_id))
+        uow.update(item, actions=[Referral.escalated_at.set(moment)],
+                   condition=(Referral.status == "open")
+                   & Referral.escalated_at.does_not_exist(), on_fail=REPLAY)
+        flagged += bool(uow.commit())
+    return {"escalated": flagged}
