@@ -24,7 +24,7 @@ def _options(ctx) -> dict[str, Any]:
                           for code, label in rules.URGENCIES.items()],
             "genders": [(code, ctx.gettext(label))
                         for code, label in rules.GENDER_NAMES.items()],
-            "languages": [("", ctx.gettext(N_("No particular language")))] + [
+            "language_options": [("", ctx.gettext(N_("No particular language")))] + [
                 (code, ctx.gettext(label)) for code, label in LANGUAGES.items()]}
 
 

@@ -22,6 +22,8 @@ PARTNER_ROUTES = {
     ("/api/partner/shelters/{shelter_id}/referrals", "GET"),
     ("/api/partner/shelters/{shelter_id}/referrals/{referral_id}/accept", "POST"),
     ("/api/partner/shelters/{shelter_id}/referrals/{referral_id}/decline", "POST"),
+    ("/partner/shelters/{shelter_id}/referrals/{referral_id}/accept", "POST"),
+    ("/partner/shelters/{shelter_id}/referrals/{referral_id}/decline", "POST"),
 }
 
 
