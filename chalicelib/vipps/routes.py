@@ -79,3 +79,4 @@ def vipps_webhook(ctx):
     return ctx.json_response({"received": True, "result": result})
 
 from chalicelib.vipps import monthly_routes  # noqa: E402,F401 - its routes
+from chalicelib.vipps import settlement_routes  # noqa: E402,F401 - its routes
