@@ -1,7 +1,7 @@
 """Finance's settlement page: `/staff/vipps/settlement` reads a Vipps
 settlement report (the business portal's CSV, uploaded or pasted) through
 the settlement service, shows what it would match, credit and book as fee
-(to the fund finance picks), and books it on confirmation; below, the queue
+(to the fund finance picks), and books it on confirmation (nb, en and es);
 of lines waiting for finance with their reason. A report imported again
 shows every line as booked before, and nothing changes."""
 
@@ -15,6 +15,7 @@ from chalice import Blueprint
 from chalicelib.audit.service import record
 from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.errors import N_, ValidationFailed
+from chalicelib.web.i18n import PUBLIC_LANGUAGES
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import page
 
@@ -84,7 +85,7 @@ def _render(ctx: Any, draft: Any = None, booked: bool = False) -> Any:
 
 
 @page(bp, PATH, methods=["GET", "POST"], roles=MONEY_ROLES, form=True,
-      long_fields=("csv",))
+      long_fields=("csv",), languages=PUBLIC_LANGUAGES)
 def settlement_page(ctx):
     from chalicelib.vipps import settlement
     from chalicelib.vipps.settlement_lines import parse_portal_csv
@@ -101,7 +102,8 @@ def settlement_page(ctx):
     return _render(ctx, draft)
 
 
-@page(bp, PATH + "/{import_id}", methods=["POST"], roles=MONEY_ROLES)
+@page(bp, PATH + "/{import_id}", methods=["POST"], roles=MONEY_ROLES,
+      languages=PUBLIC_LANGUAGES)
 def settlement_book_page(ctx, import_id):
     from chalicelib.vipps.settlement_booking import book
 
