@@ -1,9 +1,9 @@
-"""Finance's settlement page: `/staff/vipps/settlement` reads a Vipps
-settlement report (the business portal's CSV, uploaded or pasted) through
-the settlement service, shows what it would match, credit and book as fee
-(to the fund finance picks), and books it on confirmation (nb, en and es);
-of lines waiting for finance with their reason. A report imported again
-shows every line as booked before, and nothing changes."""
+"""Finance's settlement page: `/staff/vipps/settlement` (nb, en and es)
+reads a Vipps settlement report (the business portal's CSV, uploaded or
+pasted) through the settlement service, shows what it would match, credit
+and book as fee (to the fund finance picks), and books it on confirmation;
+below, the queue of lines waiting for finance with their reason. A report
+imported again shows every line as booked before, and nothing changes."""
 
 from __future__ import annotations
 
