@@ -78,7 +78,4 @@ def vipps_webhook(ctx):
     result = receive(ctx.raw_body(), headers, path_and_query)
     return ctx.json_response({"received": True, "result": result})
 
-from chalicelib.vipps import (
-    monthly_routes,  # noqa: E402,F401 - its routes
-    settlement_routes,  # noqa: E402,F401 - its routes
-)
+from chalicelib.vipps import monthly_routes, settlement_routes  # noqa: E402,F401 - routes
