@@ -78,4 +78,7 @@ def vipps_webhook(ctx):
     result = receive(ctx.raw_body(), headers, path_and_query)
     return ctx.json_response({"received": True, "result": result})
 
-from chalicelib.vipps import monthly_routes, settlement_routes  # noqa: E402,F401 - routes
+from chalicelib.vipps import (  # noqa: E402,F401 - routes
+    monthly_routes,
+    settlement_routes,
+)
