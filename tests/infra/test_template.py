@@ -204,7 +204,7 @@ def test_the_vipps_parameter_turns_vipps_on_against_the_test_or_production_api(
     assert conditions["VippsTest"] == {"Fn::Equals": [{"Ref": "Vipps"}, "test"]}
 
 
-def test_the_nine_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
+def test_the_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resources):
     schedules = {}
     for function in functions(resources).values():
         for event in function["Properties"].get("Events", {}).values():
@@ -217,6 +217,7 @@ def test_the_nine_scheduled_jobs_run_on_their_schedules_with_the_web_settings(re
         "app.vipps_reconciliation": "rate(10 minutes)",
         "app.vipps_charges": "cron(30 4 * * ? *)",
         "app.shelter_count_links": "cron(0 16,17 * * ? *)",
+        "app.referral_escalation": "rate(5 minutes)",
         "app.clearance_reminders": "cron(0 6 * * ? *)",
         "app.import_preview_cleanup": "cron(15 2 * * ? *)",
         "app.nightly_retention": "cron(45 2 * * ? *)",
