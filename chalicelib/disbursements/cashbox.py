@@ -24,7 +24,7 @@ from chalicelib.funds.service import (
     version_is,
 )
 from chalicelib.idempotency import Idempotent
-from chalicelib.uow import UnitOfWork
+from chalicelib.uow import REPLAY, UnitOfWork
 
 
 def box_id_for(office: str) -> str:
@@ -104,11 +104,32 @@ class CountRaced(Conflict):
                  "box again.")
 
 
-def count(box_id: str, counted: int, actor: Actor, note: str = "") -> CashCount:
+COUNT = "cash_box.count"  # the idempotency scope of counts
+REQUESTS = "request#"  # box_id prefix of the copies keyed counts leave
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def _earlier_count(idem: Idempotent | None) -> CashCount | None:
+    if idem is None or idem.key is None:
+        return None
+    try:
+        found = CashCount.get(REQUESTS + idem.resource_id("count-"), EPOCH)
+    except CashCount.DoesNotExist:
+        return None
+    idem.check(found.request_hash)
+    return found
+
+
+def count(box_id: str, counted: int, actor: Actor, note: str = "",
+          idem: Idempotent | None = None) -> tuple[CashCount, bool]:
     """Record a count; a difference is booked on the box so that the books
     show what is really there (the count keeps expected and difference).
     CountRaced when money moved since the box was read: the difference
-    would be wrong."""
+    would be wrong. With `idem` a retry answers the first count (created
+    False) instead of recording a second one."""
+    earlier = _earlier_count(idem)
+    if earlier is not None:
+        return earlier, False
     if counted < 0:
         raise ValidationFailed({"counted": N_("Give the counted amount.")})
     privacy.guard_texts({"note": note}, privacy.STAFF)
@@ -127,6 +148,12 @@ def count(box_id: str, counted: int, actor: Actor, note: str = "") -> CashCount:
     )
     uow = UnitOfWork(actor, ("create", "cash_count", box_id))
     uow.save(entry, condition=CashCount.counted_at.does_not_exist())
+    if idem is not None and idem.key is not None:
+        copy = CashCount(REQUESTS + idem.resource_id("count-"), EPOCH,
+                         **{k: v for k, v in entry.attribute_values.items()
+                            if k not in ("box_id", "counted_at")})
+        copy.note, copy.request_hash = None, idem.fingerprint
+        uow.save(copy, condition=CashCount.box_id.does_not_exist(), on_fail=REPLAY)
     if counted != expected:
         add_movement(uow, f"count-{box_id}-{now.isoformat()}", "cash_count",
                      [Posting(box_id, counted - expected)], reference=box_id,
@@ -135,10 +162,13 @@ def count(box_id: str, counted: int, actor: Actor, note: str = "") -> CashCount:
         uow.condition_check(Fund, box_id, condition=version_is(version),
                             on_fail=CountRaced())
     try:
-        uow.commit()
+        created = uow.commit()
     except FundChanged:
         raise CountRaced() from None
-    return entry
+    if not created:  # the same request, committed before (a lost answer)
+        found = _earlier_count(idem)
+        return (found or entry), False
+    return entry, True
 
 
 def counts(box_id: str, limit: int = 10) -> list[CashCount]:

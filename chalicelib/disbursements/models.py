@@ -96,6 +96,9 @@ class CashCount(BaseModel):
     difference = NumberAttribute()  # counted - expected
     actor = UnicodeAttribute()
     note = UnicodeAttribute(null=True)
+    # A keyed count also writes a copy under box_id "request#<id>" (the id
+    # derived from the user's idempotency key), so a retry finds it.
+    request_hash = UnicodeAttribute(null=True)
 
 
 class Bridging(BaseModel):

@@ -225,8 +225,10 @@ def cash_box_action_api(ctx, box_id, action):
             ctx, cashbox.TOP_UP, {"box_id": box_id, "amount": amount})
         created = cashbox.top_up(box_id, amount, ctx.user.actor, idem=idem)
     elif action == "counts":
-        cashbox.count(box_id, amount, ctx.user.actor, str(body.get("note") or ""))
-        created = True
+        note = str(body.get("note") or "")
+        idem = idempotency.from_api(
+            ctx, cashbox.COUNT, {"box_id": box_id, "amount": amount, "note": note})
+        created = cashbox.count(box_id, amount, ctx.user.actor, note, idem=idem)[1]
     else:
         raise ValidationFailed(message=N_("Unknown action."))
     box = cashbox.get_box(box_id)
@@ -416,10 +418,14 @@ def cash_boxes_page(ctx):
             counted = parse_nok(form.get("counted", ""))
             if counted is None:
                 raise ValidationFailed({"counted": N_("Give the counted amount.")})
-            cashbox.count(
-                form.get("box_id", ""), counted, ctx.user.actor, form.get("note", "")
-            )
-            notice = N_("The count was recorded.")
+            box_id, note = form.get("box_id", ""), form.get("note", "")
+            idem = idempotency.from_form(ctx, form, cashbox.COUNT, {
+                "box_id": box_id, "counted": counted, "note": note.strip()})
+            _, recorded = cashbox.count(
+                box_id, counted, ctx.user.actor, note, idem=idem)
+            notice = (N_("The count was recorded.") if recorded
+                      else N_("This count was already recorded; it was not recorded "
+                              "again."))
     boxes = cashbox.list_boxes()
     record(ctx.user.actor, "read", "cash_box", "list")
     return ctx.render(

@@ -19,7 +19,7 @@ def oslo_box(client):
 
 
 def send(client, session, fields):
-    headers, body = session.form(fields)
+    headers, body = session.form({"idempotency_key": "form-nonce-1", **fields})
     return client.post("/staff/cash-boxes", headers=headers, body=body)
 
 

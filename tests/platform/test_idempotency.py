@@ -114,6 +114,46 @@ def test_a_retried_cash_box_top_up_moves_the_money_once(client):
     assert balance("cashbox-oslo") == 500_00
 
 
+def test_a_retried_cash_count_is_recorded_once_with_its_difference_booked_once(client):
+    from chalicelib.disbursements.cashbox import counts
+
+    make_fund("emergency", nok=5000)
+    client.post("/api/cash-boxes", headers=bearer("admin"), body=json.dumps(
+        {"office": "oslo", "source_fund": "emergency"}))
+    headers = {**bearer("finance"), "Idempotency-Key": "count-1"}
+    client.post("/api/cash-boxes/cashbox-oslo/top-ups", headers=bearer("finance"),
+                body=json.dumps({"amount": 500_00}))
+    answers = [client.post("/api/cash-boxes/cashbox-oslo/counts", headers=headers,
+                           body=json.dumps({"amount": 480_00})) for _ in range(2)]
+    assert [a.status_code for a in answers] == [201, 200]
+    assert [(int(c.counted), int(c.difference)) for c in counts("cashbox-oslo")] == [
+        (480_00, -20_00)]
+    assert balance("cashbox-oslo") == 480_00
+    changed = client.post("/api/cash-boxes/cashbox-oslo/counts", headers=headers,
+                          body=json.dumps({"amount": 470_00}))
+    assert json_body(changed)["error"]["code"] == "idempotency_key_reused"
+    assert len(counts("cashbox-oslo")) == 1
+
+
+def test_a_double_submitted_count_form_records_one_count(client, session_as):
+    from chalicelib.disbursements.cashbox import counts
+
+    make_fund("emergency", nok=5000)
+    client.post("/api/cash-boxes", headers=bearer("admin"), body=json.dumps(
+        {"office": "oslo", "source_fund": "emergency"}))
+    finance = session_as("finance")
+    page = client.get("/staff/cash-boxes", headers=finance.headers()).body.decode()
+    key = page.split('name="idempotency_key" value="')[1].split('"')[0]
+    assert "-count-" in key
+    headers, body = finance.form({"action": "count", "box_id": "cashbox-oslo",
+                                  "counted": "0", "idempotency_key": key})
+    texts = [client.post("/staff/cash-boxes", headers=headers, body=body).body.decode()
+             for _ in range(2)]
+    assert "This count was already recorded" in texts[1] or \
+        "allerede registrert" in texts[1]
+    assert len(counts("cashbox-oslo")) == 1
+
+
 def distribute(client, key, quantity=2, user_id=None):
     headers = {**bearer("staff", user_id), "Idempotency-Key": key}
     return client.post("/api/inkind/distributions", headers=headers, body=json.dumps(
