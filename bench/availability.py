@@ -1,6 +1,8 @@
-"""Availability search over 200 shelters with 1x and 10x the history of holds
-and stays: the DynamoDB request count must not change (no Scan of history)
-and the time ratio should stay at or below 1.2.
+"""Availability search over 200 shelters with 1x and 10x the history of holds,
+stays and referrals (with their offers and monthly counts), and live
+referrals accepted through the service: the DynamoDB request count must not
+change (no Scan of history, no referral read) and the time ratio should stay
+at or below 1.2.
 
     .venv/bin/python bench/availability.py
 """
@@ -59,6 +61,52 @@ def add_history(rounds: int) -> None:
                                 ended_at=moment + timedelta(days=2), nights=2))
 
 
+REFERRALS_PER_ROUND = 40
+
+
+def add_referral_history(rounds: int, first_round: int = 0) -> None:
+    """Each round: answered referrals, three offers each, and their counts
+    (batch writes, as for the stays)."""
+    from chalicelib.referrals.models import Offer, Referral, ReferralCounts
+
+    start = datetime.now(UTC) - timedelta(days=400)
+    for round_number in range(first_round, first_round + rounds):
+        moment = start + timedelta(days=round_number)
+        month = moment.strftime("%Y-%m")
+        with Referral.batch_write() as referrals, Offer.batch_write() as offers:
+            for number in range(REFERRALS_PER_ROUND):
+                referral_id = f"R-{round_number:03d}{number:03d}"
+                ids = [f"sh-{(number + k) % SHELTERS:03d}" for k in range(3)]
+                referrals.save(Referral(
+                    referral_id, client_code=f"K-2025-{number:04d}", gender="woman",
+                    urgency="tonight", shelters=set(ids), status="placed",
+                    month=month, created_at=moment, created_by="bench",
+                    placed_shelter=ids[0], placed_at=moment))
+                for k, shelter_id in enumerate(ids):
+                    offers.save(Offer(referral_id, shelter_id,
+                                      shelter_kind="crisis_centre", sent_at=moment,
+                                      gender="woman", urgency="tonight",
+                                      status="accepted" if k == 0 else "withdrawn"))
+        ReferralCounts(moment.strftime("%Y"), f"sent#{month}").update(
+            actions=[ReferralCounts.number.add(REFERRALS_PER_ROUND)])
+
+
+def add_live_referrals() -> None:
+    """Open referrals and accepted ones through the real service (the
+    accepted hold their bed in the shelter's map, as the search reads it)."""
+    from chalicelib.audit.service import SYSTEM
+    from chalicelib.auth.roles import SHELTER, User
+    from chalicelib.referrals import rules, service
+
+    needs = rules.parse_needs({"gender": "woman", "urgency": "tonight"})
+    for number in range(5, SHELTERS, 20):
+        ids = [f"sh-{number:03d}", f"sh-{number + 1:03d}"]
+        referral = service.send_referral(f"K-2026-{number:04d}", needs, ids, SYSTEM)
+        if number % 40 == 5:
+            partner = User("bench-partner", "p@bench", (SHELTER,), shelters=(ids[0],))
+            service.accept(partner, ids[0], referral.referral_id)
+
+
 def add_live_holds() -> None:
     """A few live holds through the real service, so the search counts them."""
     from chalicelib.audit.service import SYSTEM
@@ -84,10 +132,15 @@ def main() -> None:
     start_stack()
     build_shelters()
     add_live_holds()
+    add_live_referrals()
     add_history(1)
-    requests_1x, time_1x = measure("1x history (200 stays)")
+    add_referral_history(1)
+    requests_1x, time_1x = measure(
+        f"1x history (200 stays, {REFERRALS_PER_ROUND} referrals)")
     add_history(9)
-    requests_10x, time_10x = measure("10x history (2000 stays)")
+    add_referral_history(9, first_round=1)
+    requests_10x, time_10x = measure(
+        f"10x history (2000 stays, {REFERRALS_PER_ROUND * 10} referrals)")
     ratio = time_10x / time_1x
     print(f"requests 1x={requests_1x} 10x={requests_10x}; time ratio 10x/1x = "
           f"{ratio:.2f} (goal: same requests, ratio <= 1.2)")

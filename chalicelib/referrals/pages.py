@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import idempotency
+from chalicelib.auth.roles import STAFF_ROLES
 from chalicelib.core.vocabulary import LANGUAGES
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.referrals import rules, service
@@ -109,3 +110,17 @@ def accept(ctx, shelter_id, referral_id):
 def decline(ctx, shelter_id, referral_id):
     service.decline(ctx.user, shelter_id, referral_id, ctx.form().get("reason"))
     return ctx.redirect(f"/partner/shelters/{shelter_id}?done=declined")
+
+
+@page(bp, "/staff/referrals/stats", roles=STAFF_ROLES)
+def stats(ctx):
+    from chalicelib.referrals.stats import monthly, published
+    from chalicelib.shelters.pages import year_of
+    from chalicelib.shelters.rules import SHELTER_TYPES
+
+    year = year_of(ctx)
+    data = monthly(year)
+    return ctx.render("referrals/stats.html", year=year, data=data,
+                      public=published(year, data), reasons=rules.DECLINE_REASONS,
+                      types=SHELTER_TYPES,
+                      months=[f"{year}-{m:02d}" for m in range(1, 13)])

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from chalicelib import idempotency
+from chalicelib.auth.roles import STAFF_ROLES
 from chalicelib.referrals import pages, rules, service  # noqa: F401 - pages: routes
 from chalicelib.referrals.blueprint import COORD, PARTNER, bp
 from chalicelib.referrals.models import Offer, Referral
@@ -126,3 +127,21 @@ def decline(ctx, shelter_id, referral_id):
     body = ctx.json()
     offer = service.decline(ctx.user, shelter_id, referral_id, body.get("reason"))
     return ctx.json_response(offer_json(offer))
+
+
+NUMBER = nullable(integer())
+TABLE = obj({"rows": {"type": "object"}, "total": NUMBER})
+
+
+@api(bp, "/api/referrals/stats", roles=STAFF_ROLES,
+     query={"year": text(4, pattern="^[0-9]{4}$")},
+     answer=obj({"year": integer(), "small_count": integer(), "sent": NUMBER,
+                 "placed": NUMBER, "unplaced": NUMBER,
+                 "average_minutes_to_placement": NUMBER, "declined": TABLE,
+                 "declined_type": TABLE, "placed_type": TABLE}))
+def stats(ctx):
+    """The year's figures as published: small counts hidden (null)."""
+    from chalicelib.referrals.stats import published
+    from chalicelib.shelters.pages import year_of
+
+    return ctx.json_response(published(year_of(ctx)))
