@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench.common import counting_requests, median_seconds, start_stack  # noqa: E402
 
 SHELTERS = 200
-REGIONS = ["Oslo", "Viken", "Vestland", "Rogaland", "Nordland", "Troms", "Agder"]
+REGIONS = ["Oslo", "Akershus", "Vestland", "Rogaland", "Nordland", "Troms", "Agder"]
 
 
 def build_shelters() -> None:
