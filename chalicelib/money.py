@@ -27,6 +27,15 @@ def format_nok(ore: int | None) -> str:
     return f"{sign}{whole},{rest:02d}\u00a0kr"
 
 
+def format_money(minor: int | None, currency: str | None) -> str:
+    """An amount in a currency's minor units (øre, cents), NOK as kroner."""
+    if minor is None:
+        return ""
+    code = (currency or "NOK").upper()
+    text = format_nok(minor)
+    return text if code == "NOK" else text.removesuffix("\u00a0kr") + "\u00a0" + code
+
+
 def parse_nok(text: str) -> int | None:
     """'1234', '1234,5' or '1234.50' NOK as øre; None when it is not an amount."""
     match = _AMOUNT.match(text or "")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from chalicelib.core.clock import day_text, oslo_day, oslo_time
-from chalicelib.money import CHANNELS, format_nok
+from chalicelib.money import CHANNELS, format_money, format_nok
 from chalicelib.web import urls
 from chalicelib.web.forms import FormView
 from chalicelib.web.i18n import translations
@@ -47,6 +47,7 @@ def environment(lang: str, source: bool = False) -> Any:
     env.filters["channel"] = lambda code: (
         catalog.gettext(CHANNELS[code]) if code in CHANNELS else code)
     env.filters["nok"] = format_nok
+    env.filters["money"] = format_money
     _vocabulary(env, catalog)
     env.globals["url"] = urls.url
     env.filters["oslo_time"] = oslo_time

@@ -53,6 +53,20 @@ def test_a_gift_in_another_currency_is_acknowledged_not_refused_forever(client, 
     assert balance("general") == GENERAL
 
 
+def test_finance_reads_the_amounts_needing_attention_in_kroner_or_their_currency(
+        client, funds, session_as):
+    paid = session_completed(3, 12345)
+    deliver(client, event("evt_usd2", "checkout.session.completed",
+                          {**paid, "currency": "usd"}))
+    deliver(client, event("evt_neg2", "checkout.session.completed",
+                          session_completed(4, -25000)))
+    page = client.get("/staff/donations?lang=nb", headers=session_as("finance").headers())
+    html = page.body.decode()
+    # session_completed takes kroner: Stripe sends 1 234 500 cents and -2 500 000 øre
+    assert "12\u00a0345,00\u00a0USD" in html and "-25\u00a0000,00\u00a0kr" in html
+    assert "1234500" not in html and "-2500000" not in html
+
+
 @pytest.mark.parametrize("fund", ["no-such-fund", "emergency-cash", "box-oslo"])
 def test_a_gift_to_an_unknown_internal_or_cash_box_fund_moves_no_money(
         client, funds, fund):
