@@ -73,7 +73,7 @@ def measure(client, cookie: str) -> tuple[int, float]:
 
 
 def main() -> int:
-    start_stack()
+    start_stack(separate=True)
     from chalice.test import Client
 
     from app import app
@@ -94,9 +94,7 @@ def main() -> int:
                   f"median_ms={seconds * 1000:8.1f}")
     requests_ratio = results[1][1] / results[0][1]
     time_ratio = results[1][2] / results[0][2]
-    print("moto answers a Query on an index by reading every item of the table "
-          "(pending disbursements), so its time grows with the history where "
-          "DynamoDB's does not")
+    print("moto runs in its own process, as DynamoDB is not in the Lambda's heap")
     print(f"requests_ratio={requests_ratio:.2f} time_ratio={time_ratio:.2f}")
     return 0 if requests_ratio <= 1.1 and time_ratio <= 1.1 else 1
 

@@ -14,16 +14,46 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def start_stack() -> None:
-    """moto's DynamoDB in-process, every table created; call before importing app."""
+def start_stack(separate: bool = False) -> None:
+    """moto's DynamoDB, every table created; call before importing app.
+    `separate`: in its own process, as a Lambda's heap never holds the
+    database (in-process, moto's items slow every request of the app by
+    the size of the history: a bench artifact, not the app's cost)."""
     os.environ.update({"STAGE": "test", "TABLE_PREFIX": "ngo-bench",
                        "DEMO_PASSWORD": "bench-password"})
-    from devtools.localstack import start_dynamodb
+    from devtools.localstack import free_port, start_dynamodb
 
-    start_dynamodb()
+    if separate:
+        import multiprocessing
+        import urllib.request
+
+        port = free_port()
+        server = multiprocessing.get_context("spawn").Process(
+            target=_serve_dynamodb, args=(port,), daemon=True)
+        server.start()
+        for _ in range(200):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/moto-api/", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.05)
+        os.environ["DYNAMODB_HOST"] = f"http://127.0.0.1:{port}"
+        for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+            os.environ.setdefault(name, "testing")
+        os.environ.setdefault("AWS_DEFAULT_REGION", "eu-north-1")
+    else:
+        start_dynamodb()
     from chalicelib.db import create_tables
 
     create_tables()
+
+
+def _serve_dynamodb(port: int) -> None:
+    from devtools.localstack import start_dynamodb
+
+    start_dynamodb(port)
+    while True:
+        time.sleep(3600)
 
 
 def counts_in_prod(operation_kwargs: dict) -> bool:
