@@ -7,7 +7,7 @@ import base64
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
 from chalicelib.core.thanks import ThankedGiver
@@ -47,6 +47,15 @@ def parse_filter(query: dict[str, str], today: date | None = None) -> DonationFi
         raise ValidationFailed(fields={"to": N_("Enter a date on or after the start.")})
     return DonationFilter(start, end, query.get("fund", ""), query.get("campaign", ""),
                           query.get("channel", ""))
+
+
+def oslo_day_span(first: date, last: date) -> tuple[datetime, datetime]:
+    """The UTC moments of Oslo's first second of `first` and last of `last`."""
+    from chalicelib.core.clock import OSLO
+
+    start = datetime.combine(first, time(), OSLO).astimezone(UTC)
+    after = datetime.combine(last + timedelta(days=1), time(), OSLO).astimezone(UTC)
+    return start, after - timedelta(seconds=1)
 
 
 def months(start: date, end: date) -> list[str]:
@@ -142,8 +151,11 @@ def donation_page(wanted: DonationFilter, cursor: str = "",
                   limit: int = PAGE_SIZE) -> DonationPage:
     """One page of the credited donations in the filter, newest first: a
     Query per month from the newest, stopping as soon as the page is full."""
-    first, last = wanted.date_from.isoformat(), wanted.date_to.isoformat() + "~"
-    newest_first = list(reversed(months(wanted.date_from, wanted.date_to)))
+    # The days are Oslo's (as the day totals and every page): from Oslo's
+    # midnight at the first day to the last second before it after the last.
+    start, end = oslo_day_span(wanted.date_from, wanted.date_to)
+    first, last = start.isoformat(timespec="seconds"), end.isoformat(timespec="seconds")
+    newest_first = list(reversed(months(start.date(), end.date())))
     start_key: dict[str, Any] | None = None
     if cursor:
         month, start_key = decode_cursor(cursor, newest_first)

@@ -133,3 +133,22 @@ def test_the_export_form_offers_funds_and_channels_by_name(client, session_as):
                       headers=session_as("finance").headers()).body.decode()
     assert "Der behovet er størst" in html and "Bankoverføring" in html
     assert 'id="export-from"' in html
+
+
+def test_a_gift_made_just_after_midnight_in_oslo_is_in_that_days_file(
+        client, session_as, monkeypatch):
+    from datetime import UTC, datetime
+
+    from chalicelib.donations import crediting
+
+    funds_demo.load()
+    # 23:30 UTC on 30 November is 00:30 on 1 December in Oslo.
+    monkeypatch.setattr(crediting, "now", lambda: datetime(2026, 11, 30, 23, 30, tzinfo=UTC))
+    handle_event(event("evt_night", "checkout.session.completed",
+                       session_completed(7, 300, "general")))
+    first_of_december = table(download(client, session_as, **{
+        "from": "2026-12-01", "to": "2026-12-01"}))[1:]
+    last_of_november = table(download(client, session_as, **{
+        "from": "2026-11-30", "to": "2026-11-30"}))[1:]
+    assert [row[0] for row in first_of_december] == ["2026-12-01"]
+    assert last_of_november == []
