@@ -14,6 +14,8 @@ JOBS = (
     ("retention", N_("Retention (anonymising inactive clients)")),
     ("vipps-reconciliation", N_("Vipps payments left open")),
     ("vipps-charges", N_("Monthly Vipps charges")),
+    ("shelter-count-links", N_("Evening links for shelters to confirm free places")),
+    ("referral-escalation", N_("Flagging unanswered referrals")),
 )
 
 
