@@ -1,36 +1,15 @@
 """The donor portal /my in the public languages (nb, en, es): the donor signs
 in with a link mailed to them (no password) and sees their own gifts. The
-donor's session is its own HttpOnly cookie (`donor`), never a staff one."""
+donor's session is its own HttpOnly cookie (`donor`), never a staff one.
+The statement and the changes a donor makes are in `pages.py`."""
 
 from __future__ import annotations
 
-from chalice import Blueprint
-
-from chalicelib.config import get_settings
-from chalicelib.portal import service
-from chalicelib.web.context import cookie_header
+from chalicelib.portal import pages, service  # noqa: F401 - pages: its routes
+from chalicelib.portal.web import DONOR_COOKIE, bp, donor_cookie, signed_in
 from chalicelib.web.routing import page
 
-bp = Blueprint(__name__)
-DONOR_COOKIE = "donor"
 HONEYPOT = "website"
-
-
-def donor_cookie(value: str, max_age: int) -> str:
-    """Strict: no other site's page can send the donor's forms or links."""
-    header = cookie_header(DONOR_COOKIE, value, max_age=max_age, same_site="Strict")
-    if get_settings().secure_cookies and "Secure" not in header:
-        header += "; Secure"
-    return header
-
-
-def signed_in(ctx) -> str | None:
-    """The signed-in donor's email; a cookie that names no session is cleared."""
-    cookie = ctx.cookies.get(DONOR_COOKIE, "")
-    email = service.donor_of(cookie)
-    if cookie and email is None:
-        ctx.set_cookies.append(donor_cookie("", 0))
-    return email
 
 
 @page(bp, "/my", methods=["GET", "POST"], form=True)
@@ -44,7 +23,7 @@ def portal_home(ctx):
                           link_minutes=service.portal_settings().link_minutes)
     if email is None:
         return ctx.render("portal/sign_in.html")
-    return ctx.render("portal/home.html", email=email, gifts=service.gifts_of(email))
+    return pages.donor_home(ctx, email)
 
 
 @page(bp, "/my/login", methods=["GET", "POST"])
@@ -68,3 +47,6 @@ def portal_logout(ctx):
     service.sign_out(ctx.cookies.get(DONOR_COOKIE, ""))
     ctx.set_cookies.append(donor_cookie("", 0))
     return ctx.redirect(f"/my?lang={ctx.lang}")
+
+
+__all__ = ["bp", "pages"]

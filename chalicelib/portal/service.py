@@ -163,6 +163,8 @@ class GiftLine(NamedTuple):
     monthly: bool
     fund_id: str
     thanks_name: str
+    year: int  # the income year (the gift's day in Oslo)
+    subscription: str = ""  # the monthly gift it belongs to (sub_... or mnd-...)
 
     @property
     def net(self) -> int:
@@ -170,13 +172,22 @@ class GiftLine(NamedTuple):
 
 
 def _donation_lines(email: str) -> list[GiftLine]:
+    from chalicelib.core.clock import oslo_date
     from chalicelib.donations.models import Donation
+    from chalicelib.tax.totals import income_year
 
-    return [GiftLine(str(d.donation_id), str(d.credited_at)[:10], int(d.amount),
-                     int(d.refunded), str(d.channel), d.frequency == "monthly",
-                     str(d.fund_id),
-                     str(d.thanks_name or ""))
-            for d in Donation.by_email.query(email) if d.credited]
+    lines = []
+    for d in Donation.by_email.query(email):
+        if not d.credited:
+            continue
+        moment = datetime.fromisoformat(str(d.credited_at).replace("Z", "+00:00"))
+        day = oslo_date(moment if moment.tzinfo else moment.replace(tzinfo=UTC))
+        lines.append(GiftLine(
+            str(d.donation_id), day.isoformat(), int(d.amount),
+            int(d.refunded), str(d.channel), d.frequency == "monthly",
+            str(d.fund_id), str(d.thanks_name or ""),
+            income_year(str(d.credited_at)), str(d.subscription_id or "")))
+    return lines
 
 
 def _offline_lines(email: str) -> list[GiftLine]:
@@ -184,7 +195,8 @@ def _offline_lines(email: str) -> list[GiftLine]:
 
     return [GiftLine(str(g.reference), str(g.date), int(g.amount), 0,
                      str(g.channel), False, str(g.fund_id),
-                     str(g.donor_name or "") if g.thank_by_name else "")
+                     str(g.donor_name or "") if g.thank_by_name else "",
+                     int(str(g.date)[:4]))
             for g in Gift.by_email.query(email)]
 
 
