@@ -1,6 +1,7 @@
 """Stripe's REST API through the standard library.
 
-The platform makes one call to Stripe: create a Checkout Session. The SDK
+The platform creates Checkout Sessions and (the donor portal) reads,
+changes and cancels monthly subscriptions. The SDK
 (stripe-python and requests) was 5.7 of the deployment zip's 15 MB and 60 ms
 of a cold import, so the call is made here as the SDK made it: form-encoded
 parameters (`a[b]`, `a[0][b]`), the secret key as bearer token, the API
@@ -35,6 +36,15 @@ class PaymentsUnavailable(Busy):
     code = "payments_unavailable"
 
 
+class StripeRefused(PaymentsUnavailable):
+    """Stripe answered a 4xx it will answer again (no such subscription, a
+    canceled one): `status` and Stripe's error `code`."""
+
+    def __init__(self, status: int, stripe_code: str) -> None:
+        super().__init__()
+        self.status_seen, self.stripe_code = status, stripe_code
+
+
 def form_pairs(params: Mapping[Any, Any],
                prefix: str = "") -> Iterator[tuple[str, str]]:
     """Stripe's form encoding of nested parameters."""
@@ -63,12 +73,35 @@ def create(path: str, params: Mapping[str, Any], api_key: str, idempotency_key: 
            api_base: str = "") -> dict[str, Any]:
     """POST `params` to `path` (e.g. /v1/checkout/sessions); Stripe's answer.
     PaymentsUnavailable when Stripe refuses or does not answer."""
+    return call("POST", path, params, api_key, idempotency_key, api_base)
+
+
+def _refusal(error: urllib.error.HTTPError) -> StripeRefused:
+    try:
+        code = str(json.loads(error.read()).get("error", {}).get("code") or "")
+    except (OSError, ValueError, AttributeError):
+        code = ""
+    return StripeRefused(error.code, code)
+
+
+def call(method: str, path: str, params: Mapping[str, Any], api_key: str,
+         idempotency_key: str | None = None, api_base: str = "") -> dict[str, Any]:
+    """`method` `path` with `params` (the body of a POST, the query of a GET
+    or DELETE, as the SDK sends them); Stripe's answer. StripeRefused on a
+    4xx Stripe would answer again, PaymentsUnavailable when it does not
+    answer (each retry sends the same Idempotency-Key)."""
+    encoded = urllib.parse.urlencode(list(form_pairs(params)))
+    url = (api_base or API_BASE).rstrip("/") + path
+    headers = {"Authorization": f"Bearer {api_key}", "Stripe-Version": API_VERSION}
+    if idempotency_key:
+        headers["Idempotency-Key"] = idempotency_key
+    if method == "POST":
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    elif encoded:
+        url += "?" + encoded
     request = urllib.request.Request(  # noqa: S310 - https, or the tests' local server
-        (api_base or API_BASE).rstrip("/") + path, method="POST",
-        data=urllib.parse.urlencode(list(form_pairs(params))).encode(),
-        headers={"Authorization": f"Bearer {api_key}",
-                 "Content-Type": "application/x-www-form-urlencoded",
-                 "Idempotency-Key": idempotency_key, "Stripe-Version": API_VERSION})
+        url, method=method, headers=headers,
+        data=encoded.encode() if method == "POST" else None)
     for attempt in range(RETRIES + 1):
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310 - Stripe's https API
@@ -77,6 +110,8 @@ def create(path: str, params: Mapping[str, Any], api_key: str, idempotency_key: 
             retry = _should_retry(error)
             log.warning("stripe %s answered %s (attempt %s)", path, error.code,
                         attempt + 1)
+            if not retry and 400 <= error.code < 500:
+                raise _refusal(error) from None
         except (OSError, ValueError) as error:  # no answer, a timeout, not JSON
             retry = True
             log.warning("stripe %s failed: %s (attempt %s)", path, type(error).__name__,

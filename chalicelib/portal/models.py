@@ -38,3 +38,20 @@ class DonorSession(BaseModel):
     email = UnicodeAttribute()
     expires_at = NumberAttribute()  # epoch seconds
     expires = TTLAttribute()
+
+
+class PortalChange(BaseModel):
+    """One change a donor made (a monthly gift's amount, pause, stop...),
+    keyed by the form's one-time key: the same form sent again finds it and
+    is answered with the same confirmation, nothing done twice."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("portal-changes")
+
+    change_id = UnicodeAttribute(hash_key=True)  # from scope, donor and nonce
+    fingerprint = UnicodeAttribute()  # what the form asked for
+    action = UnicodeAttribute()
+    gift_id = UnicodeAttribute(null=True)
+    amount = NumberAttribute(null=True)  # øre, a new monthly amount
+    done_at = UnicodeAttribute()
+    expires = TTLAttribute()  # kept 30 days: longer than anyone resends a form

@@ -1,19 +1,38 @@
 """The signed-in donor's pages: the home page with every gift, the yearly
 statement (printable HTML), and the forms that change a monthly gift, the
-tax deduction request and thanks by name (each answered by a confirmation)."""
+tax deduction request and thanks by name (each answered by a confirmation).
+
+Every change form carries a one-time key; a failed one shows the home page
+again with what was typed (form="/my")."""
 
 from __future__ import annotations
 
+from chalicelib import idempotency
 from chalicelib.core.clock import oslo_date
-from chalicelib.portal import service, statement
-from chalicelib.portal.web import bp, signed_in, to_sign_in
+from chalicelib.errors import N_
+from chalicelib.money import format_nok
+from chalicelib.portal import changing, monthly, service, statement
+from chalicelib.portal.web import bp, change_key, signed_in, to_sign_in
+from chalicelib.web import confirm
 from chalicelib.web.routing import page
+
+DONE = {
+    "amount": N_("Your monthly gift is now %(amount)s a month, from the next "
+                 "payment."),
+    "pause": N_("Your monthly gift is paused: no payment is taken until you "
+                "resume it."),
+    "resume": N_("Your monthly gift runs again from the next payment."),
+    "stop": N_("Your monthly gift is stopped: no more payments will be taken. "
+               "Thank you for giving!"),
+}
 
 
 def donor_home(ctx, email: str):
     gifts = service.gifts_of(email)
     return ctx.render("portal/home.html", email=email, gifts=gifts,
-                      years=statement.years_of(gifts))
+                      years=statement.years_of(gifts),
+                      monthly_gifts=monthly.monthly_of(email),
+                      nonce=idempotency.new_nonce())
 
 
 @page(bp, "/my/statement")
@@ -24,6 +43,38 @@ def yearly_statement(ctx):
     shown = statement.statement_of(email, ctx.query.get("year", ""))
     return ctx.render("portal/statement.html", email=email, s=shown,
                       organisation=_organisation(), today=oslo_date())
+
+
+@page(bp, "/my/monthly", methods=["POST"], form="/my")
+def change_monthly(ctx):
+    email = signed_in(ctx)
+    if email is None:
+        return to_sign_in(ctx)
+    form = ctx.form()
+    gift_id, action = form.get("gift", ""), form.get("action", "")
+    idem = change_key(form, email, "portal.monthly", {
+        "gift": gift_id, "action": action,
+        "amount": form.get("amount", "") if action == "amount" else ""})
+
+    def act():
+        done = changing.change_monthly(email, gift_id, action, form.get("amount", ""),
+                                      idem)
+        return _changed(ctx, ctx.gettext(DONE[done.action],
+                                         amount=format_nok(done.amount)))
+
+    if action != "stop":
+        return act()
+    gift = monthly.own_gift(email, gift_id)
+    return confirm.ask_first(ctx, confirm.Question(
+        ctx.gettext(N_("Stop your monthly gift?")),
+        ctx.gettext(N_("Your monthly gift of %(amount)s is stopped at once: no more "
+                       "payments are taken. To give again later, start a new gift "
+                       "on the donation page."), amount=format_nok(gift.amount)),
+        ctx.gettext(N_("Stop the monthly gift")), "/my"), act)
+
+
+def _changed(ctx, message: str):
+    return ctx.render("portal/changed.html", message=message)
 
 
 def _organisation() -> str:

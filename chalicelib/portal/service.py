@@ -171,7 +171,8 @@ class GiftLine(NamedTuple):
         return self.amount - self.refunded
 
 
-def _donation_lines(email: str) -> list[GiftLine]:
+def donation_lines(email: str) -> list[GiftLine]:
+    """The donor's credited card and Vipps gifts (no audit: callers do)."""
     from chalicelib.core.clock import oslo_date
     from chalicelib.donations.models import Donation
     from chalicelib.tax.totals import income_year
@@ -204,5 +205,5 @@ def gifts_of(email: str) -> list[GiftLine]:
     """Every gift recorded for this email, newest first: card and Vipps
     gifts, bank and other offline gifts (audit-logged as a read)."""
     record(donor_actor(email), "read", "donor", donor_ref(email))
-    lines = _donation_lines(email) + _offline_lines(email)
+    lines = donation_lines(email) + _offline_lines(email)
     return sorted(lines, key=lambda line: (line.day, line.receipt), reverse=True)

@@ -5,7 +5,7 @@ the page says so; a gift ended already stays as it is."""
 
 from __future__ import annotations
 
-from chalicelib.donations.crediting import Retry
+from chalicelib.donations.crediting import Retry, Write
 from chalicelib.donations.models import MonthlyGift
 from chalicelib.errors import N_, Conflict, DomainError
 from chalicelib.vipps import client, recurring_api, states
@@ -20,8 +20,10 @@ class StopFailed(DomainError):
                  "changed; please try again in a moment.")
 
 
-def stop_gift(reference: str) -> MonthlyGift:
-    """Stop the gift at Vipps and here; the gift after."""
+def stop_gift(reference: str, extra: list[Write] | None = None) -> MonthlyGift:
+    """Stop the gift at Vipps and here; the gift after. `extra`: writes of
+    the caller's own (the donor portal's change record and audit entry), in
+    the transaction that ends the gift."""
     for _attempt in range(states.MAX_ATTEMPTS):
         gift = load_gift(reference)
         if gift is None:
@@ -39,7 +41,7 @@ def stop_gift(reference: str) -> MonthlyGift:
                 # 4xx: Vipps will not change it (stopped there already, or
                 # never approved); we make no more charges either way
         try:
-            states.end(gift, "stopped")
+            states.end(gift, "stopped", extra)
         except (Retry, Conflict):
             continue
         return load_gift(reference) or gift

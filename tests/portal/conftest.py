@@ -8,7 +8,7 @@ from chalicelib.donations.settings import donation_settings
 from chalicelib.donations.webhook import handle_event
 from chalicelib.funds import demo as funds_demo
 from chalicelib.gifts.service import GiftInput, record_gift
-from tests.donations.conftest import event, invoice_paid, session_completed
+from tests.donations.conftest import event, invoice_paid, session_completed, spec_object
 
 DONOR = "kari@example.org"
 FINANCE = Actor("u-finance", ("finance",))
@@ -27,6 +27,11 @@ def gifts():
     """Kari's card gift (500 kr), her monthly card gift (200 kr, sub_1), a
     bank transfer (1 000 kr); someone else's card gift (300 kr)."""
     funds_demo.load()
+    handle_event(event("evt_0", "checkout.session.completed", spec_object(
+        "checkout.session", id="cs_sub", mode="subscription", subscription="sub_1",
+        payment_status="paid", status="complete", amount_total=200_00,
+        currency="nok", payment_intent=None,
+        metadata={"fund_id": "general", "lang": "nb", "thanks": "0"})))
     handle_event(event("evt_1", "checkout.session.completed",
                        session_completed(1, 500, email="Kari@Example.org")))
     monthly = invoice_paid(2, 200, "general", first=True)
