@@ -35,7 +35,7 @@ def replayed(idem: Idempotent) -> Done | None:
     except PortalChange.DoesNotExist:
         return None
     idem.check(str(done.fingerprint))
-    return Done(str(done.action), str(done.gift_id or ""),
+    return Done(str(done.action), str(done.subject or ""),
                 int(done.amount) if done.amount is not None else None)
 
 
@@ -44,7 +44,7 @@ def change_record(idem: Idempotent, done: Done) -> Any:
     moment = now_utc()
     item = PortalChange(
         idem.resource_id("chg-"), fingerprint=idem.fingerprint, action=done.action,
-        gift_id=done.gift_id, amount=done.amount,
+        subject=done.subject, amount=done.amount,
         done_at=moment.isoformat(timespec="seconds"),
         expires=moment + timedelta(days=KEPT_DAYS))
     return lambda tx: tx.save(item, condition=PortalChange.change_id.does_not_exist(),
@@ -56,15 +56,15 @@ def record(email: str, idem: Idempotent, done: Done, actions: list[Any]) -> None
     one transaction."""
     from chalicelib.donations.models import MonthlyGift
 
-    uow = UnitOfWork(donor_actor(email), (done.action, "monthly_gift", done.gift_id))
+    uow = UnitOfWork(donor_actor(email), (done.action, "monthly_gift", done.subject))
     change_record(idem, done)(uow)
-    uow.update(MonthlyGift(done.gift_id), actions=[
+    uow.update(MonthlyGift(done.subject), actions=[
         *actions, MonthlyGift.changed_at.set(now_utc().isoformat(timespec="seconds"))])
     uow.commit()
 
 
 def audit_write(email: str, done: Done) -> Any:
-    return entry_write(donor_actor(email), done.action, "monthly_gift", done.gift_id)
+    return entry_write(donor_actor(email), done.action, "monthly_gift", done.subject)
 
 
 class VippsStopOnly(ValidationFailed):
@@ -101,13 +101,13 @@ def _at_stripe(done: Done, key: str) -> None:
 
     try:
         if done.action == "amount" and done.amount is not None:
-            stripe_gifts.change_amount(done.gift_id, done.amount, key)
+            stripe_gifts.change_amount(done.subject, done.amount, key)
         elif done.action == "pause":
-            stripe_gifts.pause(done.gift_id, key)
+            stripe_gifts.pause(done.subject, key)
         elif done.action == "resume":
-            stripe_gifts.resume(done.gift_id, key)
+            stripe_gifts.resume(done.subject, key)
         else:
-            stripe_gifts.cancel(done.gift_id, key)
+            stripe_gifts.cancel(done.subject, key)
     except StripeRefused:  # Stripe has it ended (its event may be on its way)
         raise GiftCannotChange() from None
 

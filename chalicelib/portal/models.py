@@ -51,7 +51,7 @@ class PortalChange(BaseModel):
     change_id = UnicodeAttribute(hash_key=True)  # from scope, donor and nonce
     fingerprint = UnicodeAttribute()  # what the form asked for
     action = UnicodeAttribute()
-    gift_id = UnicodeAttribute(null=True)
+    subject = UnicodeAttribute(null=True)  # the monthly gift, the tax year, the name
     amount = NumberAttribute(null=True)  # øre, a new monthly amount
     done_at = UnicodeAttribute()
     expires = TTLAttribute()  # kept 30 days: longer than anyone resends a form

@@ -29,7 +29,7 @@ class Done(NamedTuple):
     """What the confirmation says."""
 
     action: str
-    gift_id: str
+    subject: str  # the monthly gift's id, the tax year, the name to thank by
     amount: int | None = None
 
 

@@ -11,7 +11,7 @@ from chalicelib import idempotency
 from chalicelib.core.clock import oslo_date
 from chalicelib.errors import N_
 from chalicelib.money import format_nok
-from chalicelib.portal import changing, monthly, service, statement
+from chalicelib.portal import changing, deduction, monthly, service, statement, thanks
 from chalicelib.portal.web import bp, change_key, signed_in, to_sign_in
 from chalicelib.web import confirm
 from chalicelib.web.routing import page
@@ -32,6 +32,13 @@ def donor_home(ctx, email: str):
     return ctx.render("portal/home.html", email=email, gifts=gifts,
                       years=statement.years_of(gifts),
                       monthly_gifts=monthly.monthly_of(email),
+                      deductions=deduction.requests_of(email),
+                      tax_years=[(str(y), str(y)) for y in deduction.offered_years()],
+                      giver_options=[
+                          ("person", ctx.gettext(N_("Myself or another person"))),
+                          ("organisation",
+                           ctx.gettext(N_("A company or organisation")))],
+                      thanks=thanks.current(email), this_year=oslo_date().year,
                       nonce=idempotency.new_nonce())
 
 
@@ -71,6 +78,58 @@ def change_monthly(ctx):
                        "payments are taken. To give again later, start a new gift "
                        "on the donation page."), amount=format_nok(gift.amount)),
         ctx.gettext(N_("Stop the monthly gift")), "/my"), act)
+
+
+@page(bp, "/my/tax", methods=["POST"], form="/my")
+def change_deduction(ctx):
+    email = signed_in(ctx)
+    if email is None:
+        return to_sign_in(ctx)
+    form = ctx.form()
+    withdrawing = form.get("action") == "withdraw"
+    action = deduction.WITHDRAW if withdrawing else deduction.ADD
+    idem = change_key(form, email, "portal.deduction",
+                      deduction.fingerprint_data(form, action))
+    if not withdrawing:
+        done = deduction.add_request(email, form, ctx.lang, idem)
+        shown = deduction.requests.find(int(done.subject), email)
+        return _changed(ctx, ctx.gettext(
+            N_("We will report your gifts of %(year)s for the tax deduction: "
+               "%(name)s, %(number)s."), year=done.subject,
+            name=shown.name if shown else "", number=shown.masked if shown else ""))
+    year = str(deduction.limits.check_year(form.get("year", "")))
+
+    def act():
+        deduction.withdraw_request(email, year, idem)
+        return _changed(ctx, ctx.gettext(
+            N_("Your tax deduction request for %(year)s is withdrawn and the number "
+               "deleted: nothing is reported for that year."), year=year))
+
+    return confirm.ask_first(ctx, confirm.Question(
+        ctx.gettext(N_("Withdraw the tax deduction request for %(year)s?"), year=year),
+        ctx.gettext(N_("We delete the number you gave and report nothing for "
+                       "%(year)s, so you get no deduction for that year's gifts. You "
+                       "can ask again while the year is open."), year=year),
+        ctx.gettext(N_("Withdraw the request")), "/my"), act)
+
+
+@page(bp, "/my/thanks", methods=["POST"], form="/my")
+def change_thanks(ctx):
+    email = signed_in(ctx)
+    if email is None:
+        return to_sign_in(ctx)
+    form = ctx.form()
+    wanted = thanks.parse(form)
+    idem = change_key(form, email, "portal.thanks", wanted._asdict())
+    done = thanks.set_thanks(email, wanted, idem)
+    if done.subject:
+        return _changed(ctx, ctx.gettext(
+            N_("We thank you as %(name)s in the list of givers, for this year's "
+               "gifts and the coming months of your monthly gifts."),
+            name=done.subject))
+    return _changed(ctx, ctx.gettext(
+        N_("Your name is not in the list of givers: this year's gifts and the "
+           "coming months of your monthly gifts are anonymous there.")))
 
 
 def _changed(ctx, message: str):

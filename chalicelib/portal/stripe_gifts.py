@@ -63,3 +63,9 @@ def cancel(subscription_id: str, key: str) -> None:
     """Cancelled at once: no further invoice (Stripe then sends
     `customer.subscription.deleted`, which ends the gift here as well)."""
     _call("DELETE", subscription_id, {}, key)
+
+
+def set_metadata(subscription_id: str, metadata: dict[str, str], key: str) -> None:
+    """Metadata the subscription's next invoices carry (an empty value
+    removes the key at Stripe)."""
+    _call("POST", subscription_id, {"metadata": metadata}, key)
