@@ -29,7 +29,9 @@ log = logging.getLogger("ngo")
 NAMES = ("secret-key", "stripe-secret-key", "stripe-webhook-secret",
          # Vipps MobilePay (chalicelib/vipps/settings.py)
          "vipps-client-id", "vipps-client-secret", "vipps-subscription-key",
-         "vipps-msn", "vipps-webhook-secret")
+         "vipps-msn", "vipps-webhook-secret",
+         # the RF-1310 delivery's Maskinporten key (chalicelib/tax/settings.py)
+         "skatteetaten-private-key")
 RETRY_AFTER = 60  # seconds
 
 _values: dict[str, str] = {}

@@ -76,3 +76,46 @@ class TaxTotal(BaseModel):
     @property
     def net(self) -> int:
         return int(self.amount) - int(self.refunded)
+
+
+class TaxDelivery(BaseModel):
+    """One delivery of the RF-1310 report: its UUID is the idempotency key
+    (a re-send carries the same one and the same body)."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("tax-deliveries")
+
+    year = UnicodeAttribute(hash_key=True)
+    delivery_id = UnicodeAttribute(range_key=True)  # UUID, the idempotencyKey
+    kind = UnicodeAttribute()  # first | correction
+    status = UnicodeAttribute()  # prepared | sent | refused | done
+    units = NumberAttribute()
+    kroner = NumberAttribute()  # the summary's sum
+    created_by = UnicodeAttribute()
+    created_at = UTCDateTimeAttribute()
+    attempts = NumberAttribute(default=0)
+    sent_at = UTCDateTimeAttribute(null=True)
+    dialog_id = UnicodeAttribute(null=True)
+    forsendelse_id = UnicodeAttribute(null=True)
+    error = UnicodeAttribute(null=True)  # the API's code and message
+    feedback_at = UTCDateTimeAttribute(null=True)
+    rejected = NumberAttribute(default=0)
+
+
+class TaxReported(BaseModel):
+    """What was (or is about to be) reported for one unit of one year: the
+    latest delivery naming it, its amount and name, never the number."""
+
+    class Meta(BaseMeta):
+        table_name = table_name("tax-reported")
+
+    year = UnicodeAttribute(hash_key=True)
+    unit_key = UnicodeAttribute(range_key=True)
+    delivery_id = UnicodeAttribute()
+    kind = UnicodeAttribute()
+    name = UnicodeAttribute()
+    id_last5 = UnicodeAttribute()
+    id_version = UnicodeAttribute()  # the request's updated_at when reported
+    kroner = NumberAttribute()
+    status = UnicodeAttribute(default="delivered")  # delivered | rejected
+    reason = UnicodeAttribute(null=True)  # Skatteetaten's, when rejected
