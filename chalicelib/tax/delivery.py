@@ -115,17 +115,18 @@ def lines_of(year: int, delivery_id: str) -> list[TaxReported]:
     return sorted(rows, key=lambda r: str(r.unit_key))
 
 
-def _open_numbers(delivery: TaxDelivery, rows: list[TaxReported],
-                  actor: Actor) -> dict[str, str]:
+def _open_numbers(delivery: TaxDelivery, rows: list[TaxReported], actor: Actor,
+                  action: str = "send") -> dict[str, str]:
     """Every number of the delivery, each opening audited first; the first
-    entries share the transaction of the delivery's `send` entry."""
+    entries share the transaction of the delivery's `send` (or `export`)
+    entry."""
     keys = [str(r.unit_key) for r in rows]
     head, rest = keys[:TRANSACTION_LIMIT - 2], keys[TRANSACTION_LIMIT - 2:]
-    uow = UnitOfWork(actor, ("send", "tax-delivery", str(delivery.delivery_id)))
-    entry_write(actor, "send", "tax-delivery", str(delivery.delivery_id))(uow)
+    uow = UnitOfWork(actor, (action, "tax-delivery", str(delivery.delivery_id)))
+    entry_write(actor, action, "tax-delivery", str(delivery.delivery_id))(uow)
     for key in head:
         entry_write(actor, "decrypt", "tax-request", key)(uow)
-    uow.update(delivery, actions=[TaxDelivery.attempts.add(1)])
+    uow.update(delivery, actions=[TaxDelivery.attempts.add(int(action == "send"))])
     uow.commit()
     if rest:
         record_many(actor, "decrypt", "tax-request", rest)
@@ -176,6 +177,15 @@ def send(year: int, delivery_id: str, actor: Actor) -> TaxDelivery:
           forsendelse_id=str(answer.get("forsendelseId", "")), sent_at=now_utc(),
           error=None)
     return get(year, delivery_id)
+
+
+def xml_export(year: int, delivery_id: str, actor: Actor) -> bytes:
+    """The delivery as the XML file, for a manual upload (audited as an
+    `export` with one `decrypt` per unit)."""
+    delivery = get(year, delivery_id)
+    rows = lines_of(year, delivery_id)
+    numbers = _open_numbers(delivery, rows, actor, action="export")
+    return rf1310.xml_file(json.loads(payload(delivery, rows, numbers)))
 
 
 def _note(delivery: TaxDelivery, actor: Actor, **changes: Any) -> None:

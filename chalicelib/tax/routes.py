@@ -42,3 +42,4 @@ def set_limits_api(ctx, year):
 
 
 from chalicelib.tax import public  # noqa: E402,F401 - the donor's pages, same area
+from chalicelib.tax import staff  # noqa: E402,F401 - finance's pages, same area

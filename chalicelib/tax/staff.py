@@ -1,0 +1,83 @@
+"""Finance's tax page `/staff/tax/<year>` (nb, en, es): the year's units
+with masked numbers, sums, what was reported and rejected, gifts above the
+minimum without a request; buttons to prepare, send (again) and check the
+feedback of a delivery, and its XML file for a manual upload."""
+
+from __future__ import annotations
+
+from chalice import Blueprint, Response
+
+from chalicelib.audit.service import record
+from chalicelib.auth.roles import ADMIN, FINANCE
+from chalicelib.core.clock import oslo_date
+from chalicelib.errors import N_
+from chalicelib.tax import delivery, limits, report
+from chalicelib.web.i18n import PUBLIC_LANGUAGES
+from chalicelib.web.nav import add_staff_link
+from chalicelib.web.routing import page
+
+bp = Blueprint(__name__)
+ROLES = (FINANCE, ADMIN)
+PAGE = "/staff/tax/{year}"
+add_staff_link("/staff/tax", N_("Tax deduction report"), ROLES, order=34)
+DONE = {"prepared": N_("The delivery is prepared. Check it, then send it."),
+        "sent": N_("The delivery was sent. Check for feedback later."),
+        "feedback": N_("The feedback was checked.")}
+
+
+@page(bp, "/staff/tax", roles=ROLES, languages=PUBLIC_LANGUAGES)
+def tax_home(ctx):
+    return ctx.redirect(f"/staff/tax/{oslo_date().year - 1}?lang={ctx.lang}")
+
+
+@page(bp, PAGE, roles=ROLES, languages=PUBLIC_LANGUAGES)
+def tax_page(ctx, year):
+    wanted = limits.check_year(year)
+    built = report.build(wanted)
+    record(ctx.user.actor, "read", "tax-report", str(wanted))
+    this = oslo_date().year
+    return ctx.render(
+        "tax/staff.html", report=built, year=wanted,
+        years=list(range(this, limits.FIRST_YEAR - 1, -1)),
+        done=DONE.get(ctx.query.get("done", "")),
+        reported=[u for u in built.units if u.reported is not None],
+        rejected=[u for u in built.units if u.status == "rejected"])
+
+
+def _back(ctx, year: int, done: str):
+    return ctx.redirect(f"/staff/tax/{year}?done={done}&lang={ctx.lang}")
+
+
+@page(bp, "/staff/tax/{year}/prepare", methods=["POST"], roles=ROLES, form=PAGE,
+      languages=PUBLIC_LANGUAGES)
+def prepare_delivery(ctx, year):
+    wanted = limits.check_year(year)
+    delivery.prepare(wanted, ctx.user.actor)
+    return _back(ctx, wanted, "prepared")
+
+
+@page(bp, "/staff/tax/{year}/deliveries/{delivery_id}/send", methods=["POST"],
+      roles=ROLES, form=PAGE, languages=PUBLIC_LANGUAGES)
+def send_delivery(ctx, year, delivery_id):
+    wanted = limits.check_year(year)
+    delivery.send(wanted, delivery_id, ctx.user.actor)
+    return _back(ctx, wanted, "sent")
+
+
+@page(bp, "/staff/tax/{year}/deliveries/{delivery_id}/feedback", methods=["POST"],
+      roles=ROLES, form=PAGE, languages=PUBLIC_LANGUAGES)
+def check_feedback(ctx, year, delivery_id):
+    wanted = limits.check_year(year)
+    delivery.check_feedback(wanted, delivery_id, ctx.user.actor)
+    return _back(ctx, wanted, "feedback")
+
+
+@page(bp, "/staff/tax/{year}/deliveries/{delivery_id}/file", roles=ROLES,
+      languages=PUBLIC_LANGUAGES)
+def delivery_file(ctx, year, delivery_id):
+    wanted = limits.check_year(year)
+    content = delivery.xml_export(wanted, delivery_id, ctx.user.actor)
+    name = f"rf1310-{wanted}-{delivery_id[:8]}.xml"
+    return Response(content, headers={
+        "Content-Type": "application/xml; charset=utf-8",
+        "Content-Disposition": f'attachment; filename="{name}"'})
