@@ -41,5 +41,5 @@ def set_limits_api(ctx, year):
     return ctx.json_response(limits_json(item))
 
 
-from chalicelib.tax import public  # noqa: E402,F401 - the donor's pages, same area
-from chalicelib.tax import staff  # noqa: E402,F401 - finance's pages, same area
+# the donor's pages and finance's pages, same area
+from chalicelib.tax import public, staff  # noqa: E402,F401

@@ -78,6 +78,6 @@ def delivery_file(ctx, year, delivery_id):
     wanted = limits.check_year(year)
     content = delivery.xml_export(wanted, delivery_id, ctx.user.actor)
     name = f"rf1310-{wanted}-{delivery_id[:8]}.xml"
-    return Response(content, headers={
+    return Response(content.decode("utf-8"), headers={
         "Content-Type": "application/xml; charset=utf-8",
         "Content-Disposition": f'attachment; filename="{name}"'})
