@@ -14,11 +14,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 
-def start_stack(separate: bool = False) -> None:
+def start_stack(separate: bool = False, read_timeout: int | None = None) -> None:
     """moto's DynamoDB, every table created; call before importing app.
     `separate`: in its own process, as a Lambda's heap never holds the
     database (in-process, moto's items slow every request of the app by
-    the size of the history: a bench artifact, not the app's cost)."""
+    the size of the history: a bench artifact, not the app's cost).
+    `read_timeout`: seconds a request may take (moto reads a whole
+    partition for each page of a Query; DynamoDB reads only the page)."""
     os.environ.update({"STAGE": "test", "TABLE_PREFIX": "ngo-bench",
                        "DEMO_PASSWORD": "bench-password"})
     from devtools.localstack import free_port, start_dynamodb
@@ -43,8 +45,10 @@ def start_stack(separate: bool = False) -> None:
         os.environ.setdefault("AWS_DEFAULT_REGION", "eu-north-1")
     else:
         start_dynamodb()
-    from chalicelib.db import create_tables
+    from chalicelib.db import BaseMeta, create_tables
 
+    if read_timeout:
+        BaseMeta.read_timeout_seconds = read_timeout
     create_tables()
 
 

@@ -67,10 +67,10 @@ class NotReached(DomainError):
                  "delivery again in a few minutes.")
 
 
-def _row(year: int, delivery_id: str, unit: Unit, request: TaxRequest) -> TaxReported:
+def _row(year: int, delivery_id: str, unit: Unit) -> TaxReported:
     return TaxReported(str(year), unit.unit_key, delivery_id=delivery_id,
                        kind=unit.kind, name=unit.name,
-                       id_last5=str(request.id_last5), id_version=unit.id_version,
+                       id_last5=unit.last5, id_version=unit.id_version,
                        kroner=unit.kroner, status="delivered", reason=None)
 
 
@@ -83,7 +83,6 @@ def prepare(year: int, actor: Actor) -> TaxDelivery:
     units = report.changed
     if not units:
         raise NothingToReport(year=year)
-    requests = {str(r.unit_key): r for r in TaxRequest.by_year.query(str(year))}
     delivery_id = str(uuid.uuid4())
     first = not any(d.status in ("sent", "done") for d in report.deliveries)
     delivery = TaxDelivery(
@@ -94,7 +93,7 @@ def prepare(year: int, actor: Actor) -> TaxDelivery:
         uow = UnitOfWork(actor, ("create" if start == 0 else "update",
                                  "tax-delivery", delivery_id))
         for unit in units[start:start + CHUNK]:
-            uow.save(_row(year, delivery_id, unit, requests[unit.unit_key]))
+            uow.save(_row(year, delivery_id, unit))
         if start + CHUNK >= len(units):
             uow.save(delivery)  # last: a delivery exists only with all its rows
         uow.commit()
@@ -130,8 +129,7 @@ def _open_numbers(delivery: TaxDelivery, rows: list[TaxReported], actor: Actor,
     uow.commit()
     if rest:
         record_many(actor, "decrypt", "tax-request", rest)
-    requests = {str(r.unit_key): r for r in TaxRequest.by_year.query(
-        str(delivery.year)) if str(r.unit_key) in set(keys)}
+    requests = {str(r.unit_key): r for r in TaxRequest.batch_get(keys)}
     missing = set(keys) - requests.keys()
     if missing:  # withdrawn since it was prepared: its number is gone
         raise DeliveryRefused(reason=f"{len(missing)} request(s) withdrawn")

@@ -21,6 +21,7 @@ class Unit(NamedTuple):
     name: str
     kind: str
     masked: str
+    last5: str
     net: int  # øre, refunds subtracted
     kroner: int  # what is due: capped, whole kroner; 0 below the minimum
     due: bool
@@ -93,7 +94,8 @@ def build(year: int) -> YearReport:
         row = reported.get(key)
         delivery = by_id.get(str(row.delivery_id)) if row else None
         units.append(Unit(
-            key, str(request.name), str(request.kind), masked(request), net, kr, due,
+            key, str(request.name), str(request.kind), masked(request),
+            str(request.id_last5), net, kr, due,
             request.updated_at.isoformat(), int(row.kroner) if row else None,
             _status(due, kr, request, row, delivery),
             str(row.reason or "") if row else ""))
