@@ -20,19 +20,17 @@ YEAR = 2025
 
 
 def person_numbers(count: int, skip: int = 0) -> list[str]:
-    from chalicelib.tax.identifiers import _K1, _K2, _check_digit
+    from chalicelib.tax.identifiers import with_check_digits
 
     found: list[str] = []
     serial = 0
     while len(found) < count + skip:
         day, month = 1 + serial % 28, 1 + (serial // 28) % 12
         year, individual = 50 + (serial // 336) % 50, (serial // 16800) % 500
-        base = f"{day:02d}{month:02d}{year:02d}{individual:03d}"
         serial += 1
-        first = _check_digit(base, _K1)
-        second = None if first is None else _check_digit(base + str(first), _K2)
-        if second is not None:
-            found.append(f"{base}{first}{second}")
+        number = with_check_digits(f"{day:02d}{month:02d}{year:02d}{individual:03d}")
+        if number:
+            found.append(number)
     return found[skip:]
 
 

@@ -23,6 +23,14 @@ def _check_digit(digits: str, weights: tuple[int, ...]) -> int | None:
     return None if rest == 10 else rest
 
 
+def with_check_digits(base: str) -> str | None:
+    """The 11-digit number whose first nine digits are `base`, or None when
+    no check digits fit (demo data and benchmarks make numbers with it)."""
+    first = _check_digit(base, _K1)
+    second = None if first is None else _check_digit(base + str(first), _K2)
+    return None if second is None else f"{base}{first}{second}"
+
+
 def normalise(raw: str) -> str:
     """The digits as typed, without the spaces people put in (`010190 12345`)."""
     return "".join(raw.split()).replace(".", "").replace("-", "")

@@ -116,3 +116,19 @@ def test_the_staff_home_links_the_page_for_finance_only(client):
     staff = client.get("/staff", headers=Browserless("staff").headers())
     assert "/staff/tax" in finance.body.decode()
     assert "/staff/tax" not in staff.body.decode()
+
+
+def test_with_the_demo_data_the_local_stand_in_takes_the_whole_flow(client):
+    from chalicelib.tax import demo, standin
+
+    demo.load()
+    demo.load()  # loading twice changes nothing
+    html = show(client).body.decode()
+    assert 'id="due-count">2<' in html and 'id="units-count">3<' in html
+    assert "nils.demo@example.org" in html
+    press(client, f"{PAGE}/prepare")
+    assert press(client, delivery_path("send")).status_code == 303
+    press(client, delivery_path("feedback"))
+    [delivery] = TaxDelivery.query(str(YEAR))
+    assert delivery.status == "done"
+    assert delivery.delivery_id in standin.local().deliveries
