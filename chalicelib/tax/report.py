@@ -67,11 +67,11 @@ def _status(due: bool, kr: int, request: TaxRequest, row: TaxReported | None,
         return "new" if due else "below"
     if delivery.status == "prepared":
         return "waiting"
-    if row.status == "rejected":
-        return "rejected"
-    same = (int(row.kroner) == kr and row.name == request.name
-            and row.id_version == request.updated_at.isoformat())
-    return "reported" if same else "changed"
+    asked_again = (row.name != request.name
+                   or row.id_version != request.updated_at.isoformat())
+    if row.status == "rejected":  # re-sent once the donor corrects the request
+        return "changed" if asked_again else "rejected"
+    return "changed" if asked_again or int(row.kroner) != kr else "reported"
 
 
 def build(year: int) -> YearReport:

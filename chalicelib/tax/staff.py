@@ -72,7 +72,7 @@ def check_feedback(ctx, year, delivery_id):
     return _back(ctx, wanted, "feedback")
 
 
-@page(bp, "/staff/tax/{year}/deliveries/{delivery_id}/file", roles=ROLES,
+@page(bp, "/staff/tax/{year}/deliveries/{delivery_id}/rf1310.xml", roles=ROLES,
       languages=PUBLIC_LANGUAGES)
 def delivery_file(ctx, year, delivery_id):
     wanted = limits.check_year(year)

@@ -174,3 +174,21 @@ def test_the_delivery_and_each_opened_number_are_in_the_audit_log(skatteetaten):
     assert entries.count(("u-finance", "decrypt", "tax-request")) == 2
     assert ("u-finance", "send", "tax-delivery") in entries
     assert ("u-finance", "create", "tax-delivery") in entries
+
+
+def test_a_rejected_unit_goes_in_the_next_correction_once_its_request_is_corrected(
+        skatteetaten):
+    two_donors()
+    skatteetaten.rejects[PERSON] = "Fødselsnummer finnes ikke"
+    first = delivery.prepare(YEAR, FINANCE_USER)
+    delivery.send(YEAR, first.delivery_id, FINANCE_USER)
+    delivery.check_feedback(YEAR, first.delivery_id, FINANCE_USER)
+    with pytest.raises(delivery.NothingToReport):
+        delivery.prepare(YEAR, FINANCE_USER)
+    donor("kari@example.org", 0, OTHER_PERSON)  # the donor sends the right number
+    correction = delivery.prepare(YEAR, FINANCE_USER)
+    delivery.send(YEAR, correction.delivery_id, FINANCE_USER)
+    raw, _ = skatteetaten.deliveries[correction.delivery_id]
+    [row] = json.loads(raw)["leveranse"]["oppgave"]
+    assert row["oppgaveeier"] == {"foedselsnummer": OTHER_PERSON,
+                                  "navn": "Kari Nordmann"}

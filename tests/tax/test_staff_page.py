@@ -92,7 +92,7 @@ def test_when_skatteetaten_is_down_the_page_says_so_and_offers_to_send_again(
 def test_the_xml_file_holds_the_same_units_in_the_published_namespace(client):
     donor("kari@example.org", 1_500_00, PERSON)
     press(client, f"{PAGE}/prepare")
-    answer = client.get(delivery_path("file"), headers=Browserless("finance").headers())
+    answer = client.get(delivery_path("rf1310.xml"), headers=Browserless("finance").headers())
     assert answer.headers["Content-Type"].startswith("application/xml")
     root = ET.fromstring(answer.body)
     ns = {"g": "urn:ske:fastsetting:innsamling:gavefrivilligorganisasjon:v2"}
