@@ -105,6 +105,22 @@ class Browserless:
         headers = self.headers(**{"Content-Type": "application/x-www-form-urlencoded"})
         return headers, urlencode(data, doseq=True)
 
+    def follow(self, client, response, lang: str = "en"):
+        """The page a form's redirect leads to, as the browser asks for it:
+        with the cookies that response set (a one-time confirmation)."""
+        assert response.status_code in (302, 303), response.status_code
+        location = response.headers["Location"].split("#")[0]
+        sep = "&" if "?" in location else "?"
+        return client.get(f"{location}{sep}lang={lang}", headers={
+            "Cookie": "; ".join([self.cookie, *set_cookies(response)])})
+
+
+def set_cookies(response) -> list[str]:
+    """`name=value` of each cookie a response sets (none that it clears)."""
+    raw = response.headers.get("Set-Cookie") or response.headers.get("set-cookie") or []
+    values = raw if isinstance(raw, list) else [raw]
+    return [v.split(";")[0] for v in values if "Max-Age=0" not in v]
+
 
 @pytest.fixture
 def session_as():

@@ -9,13 +9,16 @@ from chalice import Blueprint
 
 from chalicelib.allocation import actions, view
 from chalicelib.auth.roles import STAFF_ROLES
-from chalicelib.errors import Forbidden
+from chalicelib.errors import N_, Forbidden
 from chalicelib.web.nav import staff_links
 from chalicelib.web.routing import page
 
 bp = Blueprint(__name__)
-NOTICES = {"transfer": "transfer", "allocate": "allocate", "hold": "hold",
-           "repeat": "repeat"}
+# Said once at the top of the view after each action (web/flash.py).
+NOTICES = {"transfer": N_("The money was moved."),
+           "allocate": N_("The items were given to the shelter."),
+           "hold": N_("The bed is held."),
+           "repeat": N_("This was done already; nothing changed.")}
 
 
 def _render(ctx) -> Any:
@@ -26,8 +29,7 @@ def _render(ctx) -> Any:
         record(ctx.user.actor, "read", "allocation_view", built.month)
     return ctx.render(
         "allocation/view.html", view=built, staff_links=staff_links(ctx.user),
-        request_key=secrets.token_hex(12),
-        notice=NOTICES.get(ctx.query.get("done", "")))
+        request_key=secrets.token_hex(12))
 
 
 @page(bp, "/staff", roles=STAFF_ROLES)
@@ -42,7 +44,7 @@ def _act(ctx, action: str, run) -> Any:
         raise Forbidden()
     created = run(ctx.form())
     done = action if created is not False else "repeat"
-    return ctx.redirect(f"/staff?done={done}#{action}")
+    return ctx.redirect("/staff", flash=NOTICES[done])
 
 
 @page(bp, "/staff/allocation/transfer", methods=["POST"], roles=STAFF_ROLES,

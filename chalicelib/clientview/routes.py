@@ -46,6 +46,8 @@ def client_page(ctx, client_code):
         return _search(ctx, client_code)
     if ctx.method == "POST":
         _save_bridging(ctx, code)
+        return ctx.redirect(f"/staff/clients/{code}",
+                            flash=N_("The expected payout date was saved."))
     found = service.overview(code, ctx.user)
     return ctx.render(
         "clientview/client.html", client_code=code, cash=found.cash,

@@ -276,7 +276,6 @@ def disbursements_page(ctx):
         client_totals={code: service.client_total_30_days(code)
                        for code in dict.fromkeys(str(i.client_code) for i in pending)},
         method_labels=METHOD_LABELS,
-        decided=DECIDED.get(ctx.query.get("done", "")),
         purpose_options=[(code, ctx.gettext(name)) for code, name in PURPOSES.items()],
         method_options=[(code, ctx.gettext(METHOD_LABELS[code]))
                         for code in service.METHODS],
@@ -299,9 +298,8 @@ def decide_page(ctx, disbursement_id):
     def act():
         item = _decide(ctx, disbursement_id, action, form.get("reason", ""))
         return ctx.redirect(
-            f"/staff/clients/{item.client_code}?done={action}"
-            if form.get("back") == "client" else f"/staff/disbursements?done={action}"
-        )
+            f"/staff/clients/{item.client_code}" if form.get("back") == "client"
+            else "/staff/disbursements", flash=DECIDED[action])
 
     if action != "reverse":
         return act()
@@ -426,11 +424,12 @@ def cash_boxes_page(ctx):
             notice = (N_("The count was recorded.") if recorded
                       else N_("This count was already recorded; it was not recorded "
                               "again."))
+    if notice:  # said once on the page, which a reload then draws afresh
+        return ctx.redirect("/staff/cash-boxes", flash=notice)
     boxes = cashbox.list_boxes()
     record(ctx.user.actor, "read", "cash_box", "list")
     return ctx.render(
         "disbursements/cash_boxes.html",
-        notice=notice,
         boxes=boxes,
         fund_names=account_names(ctx.lang),
         counts={b.fund_id: cashbox.counts(b.fund_id, 3) for b in boxes},

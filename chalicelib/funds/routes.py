@@ -141,6 +141,8 @@ def funds_page(ctx):
         posted = _transfer(ctx, form)
         notice = (N_("The transfer was posted.") if posted
                   else N_("This transfer was already posted; it was not posted again."))
+    if notice:  # said once on the page, which a reload then draws afresh
+        return ctx.redirect("/staff/funds", flash=notice)
     funds = service.list_funds(include_inactive=is_admin)
     return ctx.render(
         "funds/index.html",
@@ -149,7 +151,6 @@ def funds_page(ctx):
         rules_waiting=[(f, rules.pending(f)) for f in funds if f.pending_rules],
         last_check=service.last_reconciliation() if is_admin else None,
         check_queued=is_admin and service.reconciliation_queued(),
-        notice=notice,
         purposes=PURPOSES,
         purpose_options=[(code, ctx.gettext(name)) for code, name in PURPOSES.items()],
         fund_options=[(fund.fund_id, fund.name(ctx.lang)) for fund in funds],

@@ -124,10 +124,9 @@ def _form_gift(form: dict[str, str]) -> service.GiftInput:
 
 @page(bp, "/staff/gifts", methods=["GET", "POST"], roles=MONEY_ROLES, form=True)
 def gifts_page(ctx):
-    notice = None
     if ctx.method == "POST":
         service.record_gift(_form_gift(ctx.form()), ctx.user.actor)
-        notice = N_("The gift was recorded.")
+        return ctx.redirect("/staff/gifts", flash=N_("The gift was recorded."))
     record(ctx.user.actor, "read", "gift", f"list-{date.today().year}")
     gifts = sorted(
         service.gifts_of_year(date.today().year),
@@ -139,7 +138,6 @@ def gifts_page(ctx):
         fund_options=_fund_options(ctx),
         fund_names=account_names(ctx.lang),
         gifts=gifts,
-        notice=notice,
         today=date.today().isoformat(),
     )
 

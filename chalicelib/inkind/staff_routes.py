@@ -86,9 +86,21 @@ def _render_stock(ctx, **extra):
     )
 
 
+# Said once on the next page after each change (web/flash.py).
+DONE = {
+    "distribute": N_("The items were handed out."),
+    "transfer": N_("The items were moved."),
+    "write_off": N_("The items were written off."),
+    "assemble": N_("The kits were put together."),
+    "receipt": N_("The delivery was recorded in the stock."),
+    "receive": N_("The delivery of the promise was recorded in the stock."),
+    "cancel": N_("The promise was cancelled."),
+}
+
+
 @page(bp, "/staff/inkind", roles=STAFF_ROLES)
 def stock_page(ctx):
-    return _render_stock(ctx, done=ctx.query.get("done"))
+    return _render_stock(ctx)
 
 
 def _move(ctx, form: dict) -> None:
@@ -123,7 +135,7 @@ def _move(ctx, form: dict) -> None:
 def movement_form(ctx):
     form = ctx.form()
     _move(ctx, form)
-    return ctx.redirect(f"/staff/inkind?done={form.get('action')}")
+    return ctx.redirect("/staff/inkind", flash=DONE[str(form.get("action"))])
 
 
 @page(bp, "/staff/inkind/receipts", methods=["GET", "POST"], roles=WORKERS,
@@ -132,7 +144,7 @@ def receipt_form(ctx):
     if ctx.method == "POST":
         with field_names(**ONE_LINE):
             _receive(ctx, ctx.form())
-        return ctx.redirect("/staff/inkind?done=receipt")
+        return ctx.redirect("/staff/inkind", flash=DONE["receipt"])
     return ctx.render(
         "inkind/receipt.html",
         item_options=_item_options(ctx, catalogue.list_items()),
@@ -173,7 +185,6 @@ def pledges_page(ctx):
         items=stock.get_items(),
         location_options=_location_options(ctx),
         request_id=request_id(),
-        done=ctx.query.get("done"),
     )
 
 
@@ -197,7 +208,7 @@ def pledge_action(ctx, pledge_id):
             expires_on=form.get("expires_on") or None,
             request_hash=digest,
         ))
-    return ctx.redirect(f"/staff/inkind/pledges?done={form.get('action', 'receive')}")
+    return ctx.redirect("/staff/inkind/pledges", flash=DONE["receive"])
 
 
 def _cancel_pledge(ctx, pledge_id: str):
@@ -205,7 +216,7 @@ def _cancel_pledge(ctx, pledge_id: str):
 
     def act():
         needs.cancel_pledge(pledge_id, ctx.user.actor)
-        return ctx.redirect("/staff/inkind/pledges?done=cancel")
+        return ctx.redirect("/staff/inkind/pledges", flash=DONE["cancel"])
 
     if pledge.status not in ("open", "partly"):
         return act()  # closed already: the pledges page says so

@@ -8,6 +8,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.auth.roles import SHELTER
+from chalicelib.errors import N_
 from chalicelib.partners import service
 from chalicelib.shelters import registry
 from chalicelib.web.routing import api, page
@@ -48,13 +49,13 @@ def shelter(ctx, shelter_id):
     if ctx.method == "POST":
         total, occupied = registry.parse_counts(ctx.form())
         service.confirm_counts(ctx.user, shelter_id, total, occupied)
-        return ctx.redirect(f"/partner/shelters/{shelter_id}?done=counts")
+        return ctx.redirect(f"/partner/shelters/{shelter_id}",
+                            flash=N_("Counts confirmed. Thank you."))
     from chalicelib.referrals import rules as referral_rules
     from chalicelib.referrals.service import partner_offers
 
     return ctx.render("partners/shelter.html", row=service.partner_row(shelter),
                       several=len(ctx.user.shelters) > 1,
-                      notice=ctx.query.get("done", ""),
                       offers=partner_offers(ctx.user, shelter_id, limit=20),
                       reasons=[(code, ctx.gettext(label)) for code, label
                                in referral_rules.DECLINE_REASONS.items()],

@@ -50,7 +50,8 @@ def new_referral(ctx):
         referral = service.send_referral(form.get("client_code"),
                                          rules.parse_needs(form), chosen,
                                          ctx.user.actor, idem)
-        return ctx.redirect(f"/staff/referrals/{referral.referral_id}?done=sent")
+        return ctx.redirect(f"/staff/referrals/{referral.referral_id}",
+                            flash=N_("The referral was sent."))
     query = ctx.query
     return ctx.render("referrals/new.html", query=query,
                       shelters_options=[(row["shelter_id"], _label(ctx, row))
@@ -77,8 +78,7 @@ def referral(ctx, referral_id):
     return ctx.render("referrals/detail.html", referral=found, offers=offers,
                       names=_names([o.shelter_id for o in offers]),
                       escalated=_escalated(found), reasons=rules.DECLINE_REASONS,
-                      urgencies=rules.URGENCIES, genders=rules.GENDER_NAMES,
-                      notice=ctx.query.get("done") == "sent")
+                      urgencies=rules.URGENCIES, genders=rules.GENDER_NAMES)
 
 
 def _escalated(referral: Referral) -> bool:
@@ -102,14 +102,17 @@ PARTNER_PAGE = "/partner/shelters/{shelter_id}"
       methods=["POST"], roles=PARTNER, form=PARTNER_PAGE)
 def accept(ctx, shelter_id, referral_id):
     service.accept(ctx.user, shelter_id, referral_id)
-    return ctx.redirect(f"/partner/shelters/{shelter_id}?done=accepted")
+    return ctx.redirect(f"/partner/shelters/{shelter_id}", flash=N_(
+        "Accepted: the bed is held for this person for 12 hours. "
+        "The help centre will call you."))
 
 
 @page(bp, "/partner/shelters/{shelter_id}/referrals/{referral_id}/decline",
       methods=["POST"], roles=PARTNER, form=PARTNER_PAGE)
 def decline(ctx, shelter_id, referral_id):
     service.decline(ctx.user, shelter_id, referral_id, ctx.form().get("reason"))
-    return ctx.redirect(f"/partner/shelters/{shelter_id}?done=declined")
+    return ctx.redirect(f"/partner/shelters/{shelter_id}",
+                        flash=N_("Declined. The help centre sees your reason."))
 
 
 @page(bp, "/staff/referrals/stats", roles=STAFF_ROLES)

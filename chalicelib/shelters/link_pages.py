@@ -45,4 +45,6 @@ def count_link(ctx):
       roles=COORD, form="/staff/shelters/{shelter_id}")
 def send_count_link(ctx, shelter_id):
     links.send_link(shelter_id, ctx.user.actor)
-    return ctx.redirect(f"/staff/shelters/{shelter_id}?done=link")
+    from chalicelib.shelters.pages import NOTICES
+
+    return ctx.redirect(f"/staff/shelters/{shelter_id}", flash=NOTICES["link"])

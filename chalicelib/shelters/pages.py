@@ -18,8 +18,17 @@ from chalicelib.web import confirm
 from chalicelib.web.forms import field_names
 from chalicelib.web.routing import page
 
-NOTICES = {"hold": "hold", "checkin": "checkin", "release": "release",
-           "checkout": "checkout", "counts": "counts", "saved": "saved", "link": "link"}
+# What the shelter's page says once after each change (web/flash.py).
+NOTICES = {
+    "hold": N_("The bed is held."),
+    "checkin": N_("Checked in. The stay has started."),
+    "release": N_("The hold was released."),
+    "checkout": N_("Checked out. The bed is free again."),
+    "counts": N_("Counts confirmed."),
+    "link": N_("The link to confirm free places was sent to the shelter's contact "
+               "email."),
+    "saved": N_("Saved."),
+}
 
 
 def year_of(ctx) -> int:
@@ -54,8 +63,7 @@ def _detail(ctx, shelter_id: str, error: DomainError | None = None) -> Any:
     return ctx.render(
         "shelters/detail.html", status=error.status if error else 200,
         shelter=shelter, row=search.availability_row(shelter, moment), secret=secret,
-        holds=holds, stays=stays, error=message,
-        notice=NOTICES.get(ctx.query.get("done", "")), **_common(ctx))
+        holds=holds, stays=stays, error=message, **_common(ctx))
 
 
 def _message(ctx, error: DomainError) -> str:
@@ -75,7 +83,7 @@ def _act(ctx, shelter_id: str, action, done: str) -> Any:
         action()
     except DomainError as error:
         return _detail(ctx, shelter_id, error)
-    return ctx.redirect(f"/staff/shelters/{shelter_id}?done={done}")
+    return ctx.redirect(f"/staff/shelters/{shelter_id}", flash=NOTICES[done])
 
 
 @page(bp, "/staff/shelters/{shelter_id}/holds", methods=["POST"], roles=COORD,
@@ -87,7 +95,7 @@ def place_hold(ctx, shelter_id):
         shelter_id, service.validate_client_code(form.get("client_code")),
         service.validate_hours(form.get("hours")), ctx.user.actor,
         request_key=form.get("request_key"))
-    return ctx.redirect(f"/staff/shelters/{shelter_id}?done=hold")
+    return ctx.redirect(f"/staff/shelters/{shelter_id}", flash=NOTICES["hold"])
 
 
 @page(bp, "/staff/shelters/{shelter_id}/counts", methods=["POST"], roles=COORD,
@@ -95,7 +103,7 @@ def place_hold(ctx, shelter_id):
 def confirm_counts(ctx, shelter_id):
     registry.confirm_counts(
         shelter_id, *registry.parse_counts(ctx.form()), ctx.user.actor)
-    return ctx.redirect(f"/staff/shelters/{shelter_id}?done=counts")
+    return ctx.redirect(f"/staff/shelters/{shelter_id}", flash=NOTICES["counts"])
 
 
 @page(bp, "/staff/holds/{hold_id}/checkin", methods=["POST"], roles=COORD)
@@ -145,7 +153,7 @@ def _edit(ctx, shelter_id: str | None) -> Any:
                           for code, label in rules.SHELTER_TYPES.items()],
             **_common(ctx))
     shelter_id = _save(ctx, shelter_id, dict(ctx.form()))
-    return ctx.redirect(f"/staff/shelters/{shelter_id}?done=saved")
+    return ctx.redirect(f"/staff/shelters/{shelter_id}", flash=NOTICES["saved"])
 
 
 def _save(ctx, shelter_id: str | None, values: dict[str, Any]) -> str:

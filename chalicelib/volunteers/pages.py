@@ -59,6 +59,12 @@ def thanks_page(ctx):
     return _render(ctx, "thanks.html")
 
 
+# Said once at the top of the volunteer's page after each answer (web/flash.py).
+ANSWERED = {"hours": N_("Your hours were saved. Thank you!"),
+            "accept": N_("You took the task. Thank you!"),
+            "decline": N_("You said no to the task; the coordinator sees it.")}
+
+
 @page(bp, "/volunteer/me", roles=(VOLUNTEER,), languages=PUBLIC_LANGUAGES)
 def my_page(ctx):
     me = service.volunteer_for_user(ctx.user.user_id)
@@ -71,7 +77,6 @@ def my_page(ctx):
         year=year,
         minutes=hours.hours_total(year, volunteer_id=me.volunteer_id),
         entry_key=secrets.token_urlsafe(12),
-        done=ctx.query.get("done"),
     )
 
 
@@ -93,7 +98,7 @@ def my_answer(ctx, task_id, answer):
         act(task_id, me.volunteer_id, ctx.user.actor)
     else:
         raise ValidationFailed()
-    return ctx.redirect(f"/volunteer/me?done={answer}")
+    return ctx.redirect("/volunteer/me", flash=ANSWERED[answer])
 
 
 def _hours_form(ctx) -> dict:

@@ -15,6 +15,7 @@ from chalicelib.auth.roles import User
 from chalicelib.config import get_settings
 from chalicelib.errors import N_, TooLarge, ValidationFailed
 from chalicelib.web import csrf, i18n, multipart, schema
+from chalicelib.web import flash as one_time
 from chalicelib.web.forms import FormFailure
 from chalicelib.web.render import render
 from chalicelib.web.urls import site_of
@@ -228,6 +229,7 @@ class RequestContext:
         # The same page in another language: only a GET has one to link to.
         real_get = self.method == "GET" and not self.replaying
         languages = self.languages if real_get else ()
+        shown = self._take_flash() if real_get and failure is None else None
         body = render(
             template,
             self.lang,
@@ -239,6 +241,7 @@ class RequestContext:
             languages=languages,
             form_failure=failure,
             language_names=i18n.LANGUAGE_NAMES,
+            flash=shown,
             menu=(menu := self._menu()),
             waiting=self._waiting() if menu and self.method == "GET" else {},
             **context,
@@ -249,11 +252,29 @@ class RequestContext:
             headers={"Content-Type": "text/html; charset=utf-8"},
         )
 
-    def redirect(self, location: str, status: int = 303) -> Response:
-        """A redirect to an app path (given without the stage prefix) or a URL."""
+    def redirect(self, location: str, status: int = 303,
+                 flash: str | None = None) -> Response:
+        """A redirect to an app path (given without the stage prefix) or a URL;
+        `flash`: a message id the page there shows once (web/flash.py)."""
+        if flash:
+            self.set_cookies.append(cookie_header(
+                one_time.COOKIE, one_time.token_for(location, flash, self.session_key),
+                max_age=one_time.SECONDS))
         return Response(
             "", status_code=status, headers={"Location": self.url(location)}
         )
+
+    def _take_flash(self) -> str | None:
+        """The one-time message waiting for this page, cleared as it is shown."""
+        token = self.cookies.get(one_time.COOKIE, "")
+        if not token:
+            return None
+        owner = self.user.session_id if self.user and self.user.session_id else (
+            self.cookies.get(ANON_COOKIE, ""))
+        message = one_time.message_of(token, self.path, owner)
+        if message is not None:
+            self.set_cookies.append(cookie_header(one_time.COOKIE, "", max_age=0))
+        return message
 
     def json_response(self, body: Any, status: int = 200) -> Response:
         return Response(

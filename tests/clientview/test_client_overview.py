@@ -120,9 +120,12 @@ def test_only_those_who_pay_may_set_the_bridging_date(client, session_as):
     response = client.post(f"/staff/clients/{CODE}", headers=headers, body=body)
     assert response.status_code == 403
     assert bridging.payout_date(CODE) is None
-    headers, body = session_as("staff").form({"expected_payout": "2026-12-24"})
+    staff = session_as("staff")
+    headers, body = staff.form({"expected_payout": "2026-12-24"})
     response = client.post(f"/staff/clients/{CODE}", headers=headers, body=body)
-    assert response.status_code == 200 and bridging.payout_date(CODE) == "2026-12-24"
+    assert bridging.payout_date(CODE) == "2026-12-24"
+    assert "The expected payout date was saved." in staff.follow(
+        client, response).body.decode()
 
 
 def test_the_shelter_page_links_each_held_or_staying_code_to_its_overview(

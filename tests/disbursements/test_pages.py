@@ -122,8 +122,10 @@ def test_an_approver_sees_the_facts_and_the_page_confirms_the_decision(client, s
     headers, body = finance.form({"action": "approve"})
     done = client.post(f"/staff/disbursements/{pending.disbursement_id}?lang=nb",
                        body=body, headers=headers)
-    shown = client.get(done.headers["Location"], headers=finance.headers())
+    shown = finance.follow(client, done, lang="nb")
     assert "Godkjent og betalt." in shown.body.decode()
+    again = client.get("/staff/disbursements?lang=nb", headers=finance.headers())
+    assert "Godkjent og betalt." not in again.body.decode()  # said once
 
 
 def test_rejecting_without_a_reason_is_refused_and_the_payment_still_waits(

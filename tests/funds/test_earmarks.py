@@ -93,10 +93,12 @@ def test_the_admin_page_says_the_change_waits_and_finance_sees_an_approve_button
     client, session_as
 ):
     make_fund("christmas", nok=500, restricted=True, purposes={"food"})
-    headers, body = session_as("admin").form({
+    admin = session_as("admin")
+    headers, body = admin.form({
         "action": "update", "fund_id": "christmas", "name_nb": "Jul",
         "name_en": "Christmas", "name_es": "Navidad", "active": "on"})
-    page = client.post("/staff/funds?lang=en", body=body, headers=headers)
+    page = admin.follow(
+        client, client.post("/staff/funds?lang=en", body=body, headers=headers))
     assert "waits for a second person" in page.body.decode()
     assert Fund.get("christmas").restricted
     finance = session_as("finance")

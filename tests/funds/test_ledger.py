@@ -69,8 +69,10 @@ def test_an_admin_creates_and_edits_a_fund_on_the_funds_page(client, session_as)
         "action": "create", "fund_id": "vocational", "name_nb": "Yrkesopplæring",
         "name_en": "Vocational training", "name_es": "Formación profesional",
         "restricted": "on", "purposes": ["transport", "other"]})
-    page = client.post("/staff/funds", body=body, headers=headers)
+    page = admin.follow(client, client.post("/staff/funds", body=body, headers=headers),
+                        lang="nb")
     assert page.status_code == 200 and "Yrkesopplæring" in page.body.decode()
+    assert "Fondet er lagret." in page.body.decode()
     fund = Fund.get("vocational")
     assert fund.restricted and fund.purposes == {"transport", "other"}
     headers, body = admin.form({
@@ -105,8 +107,10 @@ def test_finance_cannot_create_funds_and_a_fund_needs_three_names(client,
 
 def test_the_admin_reconcile_button_reports_each_fund(client, session_as):
     make_fund("general", nok=10)
-    headers, body = session_as("admin").form({"action": "reconcile"})
-    page = client.post("/staff/funds", body=body, headers=headers).body.decode()
+    admin = session_as("admin")
+    headers, body = admin.form({"action": "reconcile"})
+    page = admin.follow(client, client.post("/staff/funds", body=body, headers=headers),
+                        lang="nb").body.decode()
     assert "general" in page and "10,00" in page
 
 

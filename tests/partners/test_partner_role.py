@@ -53,8 +53,7 @@ def test_a_partner_confirms_the_counts_of_their_own_shelter(client, partner, she
     assert response.status_code == 303
     shelter = service.get_shelter(OWN)
     assert (shelter.total, shelter.occupied, shelter.confirmed_by) == (7, 3, "u-partner")
-    page = client.get(f"/partner/shelters/{OWN}?done=counts&lang=en",
-                      headers=partner.headers()).body.decode()
+    page = partner.follow(client, response).body.decode()
     assert "Counts confirmed. Thank you." in page and "4 free" in page
     assert SECRET_ADDRESS not in page and "Other House" not in page
 

@@ -12,8 +12,8 @@ from tests.referrals.helpers import SHELTERS, make_shelters, partner, refer
 from tests.shelters.helpers import SECRET_ADDRESS
 
 
-def _send(client, session_as, **fields):
-    coordinator = session_as("coordinator")
+def _send(client, session_as, coordinator=None, **fields):
+    coordinator = coordinator or session_as("coordinator")
     values = {"_form": "referral", "request_key": "key-1", "client_code": "K-2026-101",
               "gender": "woman", "children": "1", "language": "es",
               "urgency": "tonight", "shelters": ["sh-a", "sh-b"], **fields}
@@ -24,11 +24,13 @@ def _send(client, session_as, **fields):
 def test_a_coordinator_sends_a_referral_from_the_form_and_sees_who_has_not_answered(
         client, session_as):
     make_shelters()
-    answer = _send(client, session_as)
+    coordinator = session_as("coordinator")
+    answer = _send(client, session_as, coordinator)
     assert answer.status_code == 303
     [referral] = list(Referral.scan())
-    assert answer.headers["Location"].endswith(f"/staff/referrals/{referral.referral_id}"
-                                               "?done=sent")
+    assert answer.headers["Location"].endswith(f"/staff/referrals/{referral.referral_id}")
+    sent = coordinator.follow(client, answer).body.decode()
+    assert "The referral was sent." in sent
     assert {o.shelter_id for o in Offer.scan()} == {"sh-a", "sh-b"}
     page = client.get(f"/staff/referrals/{referral.referral_id}?lang=en",
                       headers=session_as("coordinator").headers()).body.decode()
@@ -73,7 +75,8 @@ def test_the_partner_sees_only_the_needs_and_accepts_from_its_page(client,
     headers, body = user.form({})
     answer = client.post(f"/partner/shelters/sh-b/referrals/{referral.referral_id}"
                          "/accept", headers=headers, body=body)
-    assert answer.status_code == 303 and "done=accepted" in answer.headers["Location"]
+    assert answer.headers["Location"] == "/partner/shelters/sh-b"
+    assert "the bed is held for this person" in user.follow(client, answer).body.decode()
     view = client.get(f"/staff/referrals/{referral.referral_id}?lang=en",
                       headers=session_as("coordinator").headers()).body.decode()
     assert "Placed at House B" in view and view.count("(placed elsewhere)") == 2

@@ -1,0 +1,36 @@
+"""One-time confirmations after a change, without JavaScript.
+
+A POST that changed something answers `ctx.redirect(path, flash=N_("The bed
+is held."))`: the message id travels in a signed cookie, bound to that path
+and to this browser's session, for a few minutes. The next page drawn at that
+path shows it once at the top (templates/base.html, translated there) and
+clears the cookie: a reload, a bookmark or a shared link shows nothing, and
+only a message id the app itself signed is ever shown.
+"""
+
+from __future__ import annotations
+
+import time
+from urllib.parse import urlsplit
+
+from chalicelib.core import signing
+
+COOKIE = "flash"
+PURPOSE = "flash"
+SECONDS = 300
+
+
+def token_for(location: str, message: str, owner: str) -> str:
+    """The cookie's value: `message` for the page at `location` (an app path,
+    its query and fragment ignored) of the session `owner`."""
+    fields = {"p": urlsplit(location).path or "/", "m": message, "o": owner}
+    return signing.sign(PURPOSE, fields, int(time.time()) + SECONDS)
+
+
+def message_of(token: str, path: str, owner: str) -> str | None:
+    """The message id of a valid cookie for this page and session, else None."""
+    fields = signing.read(PURPOSE, token) if token else None
+    if not fields or fields.get("p") != path or fields.get("o") != owner:
+        return None
+    message = fields.get("m")
+    return message if isinstance(message, str) and message else None
