@@ -48,6 +48,16 @@ def oslo_day(moment: datetime | str | None) -> str:
     return _moment(moment).astimezone(OSLO).strftime("%d.%m.%Y")
 
 
+def wall_time(text: str) -> str:
+    """`09.12.2026 13:00` for a wall-clock time stored as typed in Oslo
+    (`2026-12-09T13:00`, a datetime-local field's value); kept as it is when
+    it is not one."""
+    try:
+        return datetime.fromisoformat(text).strftime("%d.%m.%Y %H:%M")
+    except (TypeError, ValueError):
+        return text
+
+
 def day_text(day: date | str) -> str:
     """`31.12.2026`: how a date is written in Norway (and in our mails)."""
     value = date.fromisoformat(day) if isinstance(day, str) else day

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from chalicelib.core.clock import day_text, oslo_day, oslo_time
+from chalicelib.core.clock import day_text, oslo_day, oslo_time, wall_time
 from chalicelib.money import CHANNELS, format_money, format_nok
 from chalicelib.web import urls
 from chalicelib.web.forms import FormView
@@ -53,6 +53,7 @@ def environment(lang: str, source: bool = False) -> Any:
     env.filters["oslo_time"] = oslo_time
     env.filters["oslo_day"] = oslo_day
     env.filters["day"] = day_text
+    env.filters["wall_time"] = wall_time
     env.globals["form_view"] = jinja2.pass_context(_form_view)
     env.globals["scroll_region"] = scroll_region
     return env

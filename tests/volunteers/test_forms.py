@@ -85,3 +85,18 @@ def test_a_task_naming_a_phone_keeps_what_was_typed_and_marks_the_text(
     assert page.by_id["language"].selected == ["es"]
     assert "checked" in page.by_id["client_facing"].attrs
     assert tasks.list_tasks() == []
+
+
+def test_a_volunteer_sees_when_the_task_starts_as_written_in_norway_and_is_thanked_once(
+        client, session_as):
+    volunteer = make_volunteer()
+    service.link_user(volunteer, "u-volunteer", SYSTEM)
+    task = accepted_task(volunteer)
+    me = session_as("volunteer")
+    page = client.get("/volunteer/me?lang=es", headers=me.headers()).body.decode()
+    assert "10.03.2026 10:00" in page and "2026-03-10 10:00" not in page
+    answer = post(client, me, f"/volunteer/me/tasks/{task.task_id}/hours",
+                  {"_form": f"hours-{task.task_id}", "entry_key": "entry-form-3",
+                   "hours": "1,5", "worked_on": "2026-03-10"})
+    assert "Sus horas se guardaron." in me.follow(client, answer, lang="es").body.decode()
+    assert hours.hours_total(2026) == 90
