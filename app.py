@@ -146,3 +146,14 @@ def referral_escalation(event):
     period = moment.strftime("%Y-%m-%dT%H:") + f"{moment.minute // 5 * 5:02d}"
     return run_once("referral-escalation", period,
                     lambda: escalate_unanswered(moment)).status
+
+
+@app.schedule(Cron(10, "*", "*", "*", "?", "*"), name="tax_feedback",
+              description="Feedback of sent RF-1310 deliveries, hourly")
+def tax_feedback(event):
+    from chalicelib.core.clock import now_utc
+    from chalicelib.core.jobs import run_once
+    from chalicelib.tax.delivery import poll_feedback
+
+    period = now_utc().strftime("%Y-%m-%dT%H")
+    return run_once("tax-feedback", period, poll_feedback).status

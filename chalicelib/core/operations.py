@@ -16,6 +16,7 @@ JOBS = (
     ("vipps-charges", N_("Monthly Vipps charges")),
     ("shelter-count-links", N_("Evening links for shelters to confirm free places")),
     ("referral-escalation", N_("Flagging unanswered referrals")),
+    ("tax-feedback", N_("Feedback of tax deduction deliveries")),
 )
 
 

@@ -21,8 +21,14 @@ import json
 import uuid
 from typing import Any
 
-from chalicelib.audit.service import TRANSACTION_LIMIT, Actor, entry_write, record_many
-from chalicelib.core.clock import now_utc
+from chalicelib.audit.service import (
+    SYSTEM,
+    TRANSACTION_LIMIT,
+    Actor,
+    entry_write,
+    record_many,
+)
+from chalicelib.core.clock import now_utc, oslo_date
 from chalicelib.errors import N_, Conflict, DomainError, NotFound
 from chalicelib.tax import crypto, maskinporten, rf1310, skatteetaten
 from chalicelib.tax.models import TaxDelivery, TaxReported, TaxRequest
@@ -219,6 +225,23 @@ def check_feedback(year: int, delivery_id: str, actor: Actor) -> TaxDelivery:
     _note(delivery, actor, status="done", feedback_at=now_utc(),
           rejected=len(rejected))
     return get(year, delivery_id)
+
+
+def poll_feedback(actor: Actor = SYSTEM) -> dict[str, int]:
+    """The hourly job: every sent delivery of this and last year asked for
+    its feedback (figures only in the result)."""
+    asked = done = failed = 0
+    for year in (oslo_date().year - 1, oslo_date().year):
+        for sent in TaxDelivery.query(str(year),
+                                      filter_condition=TaxDelivery.status == "sent"):
+            asked += 1
+            try:
+                checked = check_feedback(year, str(sent.delivery_id), actor)
+            except (NotReached, DeliveryRefused):
+                failed += 1
+                continue
+            done += checked.status == "done"
+    return {"asked": asked, "done": done, "failed": failed}
 
 
 def _match(delivery: TaxDelivery, rejections: list[dict[str, Any]],

@@ -222,6 +222,7 @@ def test_the_scheduled_jobs_run_on_their_schedules_with_the_web_settings(resourc
         "app.import_preview_cleanup": "cron(15 2 * * ? *)",
         "app.nightly_retention": "cron(45 2 * * ? *)",
         "app.audit_seal": "cron(20 0 * * ? *)",
+        "app.tax_feedback": "cron(10 * * * ? *)",
     }
     web = resources["APIHandler"]["Properties"]["Environment"]["Variables"]
     for name, function in functions(resources).items():

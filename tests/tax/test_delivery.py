@@ -192,3 +192,18 @@ def test_a_rejected_unit_goes_in_the_next_correction_once_its_request_is_correct
     [row] = json.loads(raw)["leveranse"]["oppgave"]
     assert row["oppgaveeier"] == {"foedselsnummer": OTHER_PERSON,
                                   "navn": "Kari Nordmann"}
+
+
+def test_the_hourly_job_fetches_the_feedback_of_sent_deliveries_once_an_hour(
+        skatteetaten):
+    from chalicelib.core.jobs import run_once
+
+    two_donors()
+    skatteetaten.rejects[PERSON] = "Fødselsnummer finnes ikke"
+    prepared = delivery.prepare(YEAR, FINANCE_USER)
+    delivery.send(YEAR, prepared.delivery_id, FINANCE_USER)
+    outcome = run_once("tax-feedback", "2026-01-20T08", delivery.poll_feedback)
+    assert outcome.result == {"asked": 1, "done": 1, "failed": 0}
+    assert delivery.get(YEAR, prepared.delivery_id).rejected == 1
+    again = run_once("tax-feedback", "2026-01-20T08", delivery.poll_feedback)
+    assert again.status == "skipped"
