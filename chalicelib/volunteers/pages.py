@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 
 from chalicelib.auth.roles import ADMIN, VOLUNTEER
-from chalicelib.errors import N_, TooManyRequests, ValidationFailed
+from chalicelib.errors import N_, ValidationFailed
 from chalicelib.volunteers import hours, rules, service, tasks
 from chalicelib.volunteers.routes import MANAGERS, bp
 from chalicelib.volunteers.signup import from_form, is_spam, parse_signup
@@ -31,27 +31,23 @@ def _render(ctx, template: str, status: int = 200, **values):
     return ctx.render(f"volunteers/{template}", status=status, **VOCABULARY, **values)
 
 
-@page(bp, "/volunteer", methods=["GET", "POST"])
+@page(bp, "/volunteer", methods=["GET", "POST"], form=True)
 def signup_page(ctx):
-    if ctx.method == "GET":
-        return _render(ctx, "signup.html", data={})
-    data = from_form(ctx.form_lists())
-    if is_spam(data):
-        return ctx.redirect("/volunteer/thanks")
-    try:
+    """The public sign-up; a refused one is drawn again by the shared form
+    mechanism (web/forms.py): what was typed, each bad field marked, the
+    summary at the top linking to them."""
+    if ctx.method == "POST":
+        data = from_form(ctx.form_lists())
+        if is_spam(data):
+            return ctx.redirect("/volunteer/thanks")
         service.sign_up(parse_signup(data), ctx.lang, ctx.client_ip)
-    except ValidationFailed as error:
-        errors = {k: ctx.gettext(v) for k, v in error.fields.items()}
-        return _render(ctx, "signup.html", status=400, data=data, errors=errors)
-    except TooManyRequests as error:
-        return _render(
-            ctx,
-            "signup.html",
-            status=429,
-            data=data,
-            failure=ctx.gettext(error.message),
-        )
-    return ctx.redirect("/volunteer/thanks")
+        return ctx.redirect("/volunteer/thanks")
+    def choices(names: dict) -> list[tuple[str, str]]:
+        return [(code, ctx.gettext(label)) for code, label in names.items()]
+
+    return _render(ctx, "signup.html", level_choices=choices(rules.LEVELS),
+                   skill_choices=choices(rules.SKILLS),
+                   availability_choices=choices(rules.AVAILABILITY))
 
 
 @page(bp, "/volunteer/thanks")

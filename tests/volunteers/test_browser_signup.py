@@ -14,9 +14,9 @@ def test_a_spanish_speaker_signs_up_with_the_spanish_form(live_server, page):
     page.fill("#email", "camila@example.org")
     page.select_option("#level_es", "native")
     page.select_option("#level_pt", "good")
-    page.check("#skill_interpreting")
-    page.check("#skill_accompanying")
-    page.check("#available_evenings")
+    page.check("#skills-interpreting")
+    page.check("#skills-accompanying")
+    page.check("#availability-evenings")
     page.select_option("#region", "oslo")
     page.check("#consent")
     screenshot(page, "volunteers-signup-es")
@@ -35,8 +35,11 @@ def test_the_spanish_form_explains_missing_fields_in_spanish(live_server, page):
     page.goto(f"{live_server}/volunteer?lang=es")
     page.fill("#name", "Camila Torres")
     page.click("main button[type=submit]")
-    assert page.locator("#signup-errors").is_visible()
-    assert page.locator("#err-consent").inner_text() == (
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    assert summary.locator("a[href='#consent']").inner_text() == (
+        "Solo podemos guardar tus datos con tu consentimiento.")
+    assert page.locator("#consent-error").inner_text() == (
         "Solo podemos guardar tus datos con tu consentimiento.")
     assert page.locator("#name").input_value() == "Camila Torres"
     assert page.locator("#consent").get_attribute("aria-invalid") == "true"

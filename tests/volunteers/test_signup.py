@@ -145,6 +145,6 @@ def test_a_form_with_errors_is_shown_again_with_the_messages_and_the_input(clien
     headers = {"Content-Type": "application/x-www-form-urlencoded", "Cookie": cookie}
     response = client.post("/volunteer", headers=headers, body=body)
     text = response.body.decode()
-    assert response.status_code == 400
+    assert response.status_code == 422
     assert "Elige al menos un idioma y tu nivel." in text
     assert 'value="ana@example.org"' in text
