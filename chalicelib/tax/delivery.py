@@ -65,6 +65,13 @@ class NoAccessToken(DomainError):
                  "key and the scope. Nothing was sent.")
 
 
+class NotConfigured(DomainError):
+    code = "tax_not_configured"
+    status = 503
+    message = N_("The report cannot be sent before the operator sets %(names)s. "
+                 "Nothing was sent.")
+
+
 class NotReached(DomainError):
     code = "skatteetaten_unreachable"
     status = 503
@@ -161,6 +168,8 @@ def send(year: int, delivery_id: str, actor: Actor) -> TaxDelivery:
     delivery = get(year, delivery_id)
     if delivery.status != "prepared":
         return delivery  # sent before: nothing to do
+    if tax_settings().missing:
+        raise NotConfigured(names=", ".join(tax_settings().missing))
     rows = lines_of(year, delivery_id)
     numbers = _open_numbers(delivery, rows, actor)
     try:

@@ -33,21 +33,30 @@ class TaxSettings(NamedTuple):
     client_id: str  # the Maskinporten client (iss)
     key_id: str  # kid of the organisation's key in Maskinporten
     local_key: str  # PEM, local and test stages only
+    missing: tuple[str, ...] = ()  # variables prod must set before a send
 
     @property
     def stand_in(self) -> bool:
         return not self.api_base
 
 
+#: What prod must set (local stages use the demo values below): the
+#: organisation, its contact, its Maskinporten client and the API's host.
+REQUIRED_IN_PROD = ("TAX_ORGANISATION_NUMBER", "TAX_CONTACT_NAME", "TAX_CONTACT_PHONE",
+                    "TAX_CONTACT_EMAIL", "TAX_MASKINPORTEN_CLIENT_ID",
+                    "TAX_MASKINPORTEN_KID", "TAX_API_BASE")
+
+
 def _load() -> TaxSettings:
     local = get_settings().is_local
     api = env_str("TAX_API_BASE", "" if local else PROD_API).rstrip("/")
+    missing = () if local else tuple(n for n in REQUIRED_IN_PROD if not env_str(n))
     return TaxSettings(
         organisation_number=env_str("TAX_ORGANISATION_NUMBER", "974760673"),
         contact_name=env_str("TAX_CONTACT_NAME", "Økonomiansvarlig"),
         contact_phone=env_str("TAX_CONTACT_PHONE", "80080000"),
         contact_email=env_str("TAX_CONTACT_EMAIL", "okonomi@hjelp.example.org"),
-        contact_sms=env_str("TAX_CONTACT_SMS", "80080000"),
+        contact_sms=env_str("TAX_CONTACT_SMS", "80080000" if local else ""),
         source_system=env_str("TAX_SOURCE_SYSTEM", "hjelp-platform 1.0")[:100],
         api_base=api,
         maskinporten=env_str("TAX_MASKINPORTEN_URL", TEST_MASKINPORTEN if local
@@ -55,6 +64,7 @@ def _load() -> TaxSettings:
         client_id=env_str("TAX_MASKINPORTEN_CLIENT_ID", "local-client"),
         key_id=env_str("TAX_MASKINPORTEN_KID", "local-key"),
         local_key=env_str("TAX_MASKINPORTEN_KEY", "") if local else "",
+        missing=missing,
     )
 
 

@@ -43,12 +43,12 @@ def test_no_environment_value_or_parameter_default_holds_a_secret(template, reso
         assert not LOOKS_SECRET.search(str(parameter.get("Default", ""))), name
 
 
-def test_the_function_may_read_exactly_its_three_secrets(resources):
+def test_the_function_may_read_exactly_its_secrets(resources):
     statements = resources["SecretsPolicy"]["Properties"]["PolicyDocument"]["Statement"]
     read, decrypt = statements
     assert read["Action"] == ["ssm:GetParameter"]
     assert [r["Fn::Sub"].rsplit("/", 1)[1] for r in read["Resource"]] == list(
-        SECRET_NAMES + VIPPS_NAMES)
+        SECRET_NAMES + VIPPS_NAMES + ("skatteetaten-private-key",))
     assert all("parameter/${AWS::StackName}/" in r["Fn::Sub"] for r in read["Resource"])
     assert decrypt["Action"] == ["kms:Decrypt"]
     assert decrypt["Condition"]["StringEquals"]["kms:ViaService"] == {

@@ -207,3 +207,17 @@ def test_the_hourly_job_fetches_the_feedback_of_sent_deliveries_once_an_hour(
     assert delivery.get(YEAR, prepared.delivery_id).rejected == 1
     again = run_once("tax-feedback", "2026-01-20T08", delivery.poll_feedback)
     assert again.status == "skipped"
+
+
+def test_without_the_organisations_settings_nothing_is_sent_and_the_names_are_given(
+        skatteetaten, monkeypatch):
+    from chalicelib.tax.settings import tax_settings
+
+    two_donors()
+    prepared = delivery.prepare(YEAR, FINANCE_USER)
+    unset = tax_settings()._replace(missing=("TAX_ORGANISATION_NUMBER",))
+    monkeypatch.setattr(delivery, "tax_settings", lambda: unset)
+    with pytest.raises(delivery.NotConfigured) as refused:
+        delivery.send(YEAR, prepared.delivery_id, FINANCE_USER)
+    assert "TAX_ORGANISATION_NUMBER" in str(refused.value.params)
+    assert skatteetaten.deliveries == {} and skatteetaten.grants == []
