@@ -28,8 +28,14 @@ month's charge created through the Recurring API
   charge. With the local Vipps (`test_flow`) no API is called: the charge
   is recorded and captured at once (`testmode.capture_charge`).
 
-Charges are the money's promise, not money: the fund is credited only by
-the charge-captured event (`recurring_events`)."""
+Charges are the money's promise, not money: the fund is credited by the
+charge-captured event (`recurring_events`). A charge made is also marked on
+the sparse `vipps-open` index (`vipps_open` "charge", `opened_at` its due
+day): each run first asks Vipps (`GET .../charges/{chargeId}`) about every
+marked charge whose due day has passed and credits or closes it as Vipps
+says (`states.settle_charge`), so a lost event loses no gift; the marker goes
+once the charge is settled. A charge Vipps still tries (DUE, PENDING,
+RESERVED during its retry days) is asked about again the next day."""
 
 from __future__ import annotations
 
@@ -62,6 +68,7 @@ RETRY_DAYS = 5  # Vipps tries again this many days after `due` (0-14)
 BUDGET_SECONDS = 90  # the function may run 120 s; the rest waits for the next run
 PACE_SECONDS = 0.13  # at most ~460 creates a minute (Vipps allows 500)
 AWAY = {0, 401, 403, 408, 429}  # and every 5xx: try again on the next run
+CHARGE_MARK = "charge"  # `vipps_open` of a charge made and not yet settled
 
 
 def period_of(due: str) -> str:
@@ -106,6 +113,7 @@ def record_created(gift: MonthlyGift, donation: Donation, period: str,
     """The charge exists at Vipps: kept on its donation, and the gift's next
     charge a month on, with the audit entry, in one transaction."""
     donation.charge_due = due.isoformat()
+    donation.vipps_open, donation.opened_at = CHARGE_MARK, due.isoformat()
     transact([_advance(gift, period), versioned_save(donation)],
              ("create", "vipps_charge", str(donation.donation_id)), CHARGE_JOB)
 
@@ -209,6 +217,29 @@ def charge_gift(reference: str, today: date | None = None) -> str:
     return "raced"
 
 
+def past_due(today: date) -> list[str]:
+    """Ids of charges made whose due day is before `today` and that no event
+    or earlier look has settled, earliest first."""
+    return [str(d.donation_id) for d in Donation.open_vipps.query(
+        CHARGE_MARK, Donation.opened_at < today.isoformat())]
+
+
+def settle_past_due(charge_key: str) -> str:
+    """One past-due charge as Vipps has it now: 'credited', its closed state,
+    'pending' (Vipps still tries), 'vipps_away' or 'already_settled'."""
+    from chalicelib.vipps.reconcile import forget
+
+    donation = Donation.get(charge_key, consistent_read=True)
+    gift = load_gift(str(donation.subscription_id or ""))
+    if donation.credited or donation.status not in ("pending",) or gift is None:
+        outcome = "already_settled"
+    else:
+        outcome = states.settle_charge(gift, charge_key)
+    if outcome not in ("pending", "vipps_away", "unknown"):
+        forget(charge_key)
+    return outcome
+
+
 def run_charges(now: datetime | None = None,
                 budget_seconds: float = BUDGET_SECONDS) -> dict[str, int]:
     """Create every due charge, earliest first, for at most `budget_seconds`;
@@ -218,6 +249,16 @@ def run_charges(now: datetime | None = None,
         return dict(counts)
     day = oslo_date(now)
     deadline = time.monotonic() + budget_seconds
+    if not vipps_settings().test_flow:  # the local Vipps captures at once
+        for key in past_due(day):
+            if time.monotonic() >= deadline:
+                break
+            counts["past_due"] += 1
+            try:
+                counts["past_due_" + settle_past_due(key)] += 1
+            except Exception:  # one charge's fault stops no other
+                log.exception("look at charge %s failed", key)
+                counts["error"] += 1
     references = due_gifts(day)
     for done, reference in enumerate(references):
         if time.monotonic() >= deadline:

@@ -177,3 +177,49 @@ def test_the_scheduled_job_runs_once_a_day(client, funds, recurring):
     assert charges.scheduled_run(morning(due - timedelta(days=3))) == "done"
     assert charges.scheduled_run(morning(due - timedelta(days=3))) == "skipped"
     assert len(created(recurring)) == 1
+
+
+def _charged_month(client, recurring):
+    gift = active_gift(client, recurring)
+    due = date.fromisoformat(str(gift.next_due))
+    assert run_on(recurring, due - timedelta(days=3)) == {"due": 1, "created": 1}
+    return gift, due, f"{gift.subscription_id}-{due:%Y%m}"
+
+
+def test_a_month_whose_captured_event_is_lost_is_credited_by_the_run_after_its_due_day(
+        client, funds, recurring):
+    before = balance("general")
+    gift, due, key = _charged_month(client, recurring)
+    recurring.process_due(due)  # Vipps takes the money; its event never arrives
+    assert balance("general") == before + AMOUNT  # the first month only
+    counts = run_on(recurring, due + timedelta(days=1))
+    assert counts["past_due"] == 1 and counts["past_due_credited"] == 1
+    assert balance("general") == before + 2 * AMOUNT
+    assert Donation.get(key).credited
+    assert recurring.requests("GET", rf"/recurring/v3/agreements/[^/]+/charges/{key}")
+    assert "past_due" not in run_on(recurring, due + timedelta(days=2))  # settled
+    late = charge_event(MonthlyGift.get(str(gift.subscription_id)),
+                        "recurring.charge-captured.v1", charge=key,
+                        charge_type="RECURRING")
+    deliver(client, late)  # the lost event after all: recorded, not credited again
+    assert balance("general") == before + 2 * AMOUNT
+
+
+def test_a_month_vipps_failed_to_take_is_closed_unpaid_by_the_run_after_its_due_day(
+        client, funds, recurring):
+    before = balance("general")
+    _gift, due, key = _charged_month(client, recurring)
+    recurring.charges[key]["status"] = "FAILED"
+    counts = run_on(recurring, due + timedelta(days=1))
+    assert counts["past_due_failed"] == 1
+    assert Donation.get(key).status == "failed" and not Donation.get(key).credited
+    assert balance("general") == before + AMOUNT
+
+
+def test_a_month_vipps_still_tries_is_asked_about_again_the_next_day(
+        client, funds, recurring):
+    _gift, due, key = _charged_month(client, recurring)
+    assert run_on(recurring, due + timedelta(days=1))["past_due_pending"] == 1
+    recurring.process_due(due + timedelta(days=2))  # taken on a retry day
+    assert run_on(recurring, due + timedelta(days=2))["past_due_credited"] == 1
+    assert Donation.get(key).credited
