@@ -88,7 +88,16 @@ def _this_year() -> int:
 @pytest.mark.parametrize("lang", ["nb", "es"])
 def test_the_portal_pages_on_phone_and_desktop(live_server, page, gifts, stripe,
                                                lang):
-    """Screenshots to look at: home, statement, the stop question."""
+    """Screenshots to look at: a link that cannot be used, home, statement,
+    the stop question."""
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server}/my/login?t=not-a-link-we-sent&lang={lang}")
+    page.click("main button[type=submit]")
+    assert page.locator("#link-not-valid").is_visible()
+    assert page.locator("#email").is_visible()
+    screenshot(page, f"portal-link-not-valid-phone-{lang}")
+    assert serious_findings(page) == []
+    page.console_errors.clear()  # the intended 400
     sign_in(page, live_server, lang)
     year = _this_year()
     for name, size in (("phone", PHONE), ("desktop", DESKTOP)):
