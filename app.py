@@ -153,7 +153,7 @@ def referral_escalation(event):
 def tax_feedback(event):
     from chalicelib.core.clock import now_utc
     from chalicelib.core.jobs import run_once
-    from chalicelib.tax.delivery import poll_feedback
+    from chalicelib.tax.feedback import poll_feedback
 
     period = now_utc().strftime("%Y-%m-%dT%H")
     return run_once("tax-feedback", period, poll_feedback).status

@@ -11,8 +11,7 @@ again, feedback.
   same transaction as the delivery's own `send` entry), builds the body and
   posts it. A re-send uses the same key and the same bytes: the API answers
   the same ids and nothing is delivered twice.
-- `check_feedback` fetches the feedback of a sent delivery and marks the
-  rejected rows with Skatteetaten's reason.
+- Feedback: tax/feedback.py.
 """
 
 from __future__ import annotations
@@ -21,14 +20,8 @@ import json
 import uuid
 from typing import Any
 
-from chalicelib.audit.service import (
-    SYSTEM,
-    TRANSACTION_LIMIT,
-    Actor,
-    entry_write,
-    record_many,
-)
-from chalicelib.core.clock import now_utc, oslo_date
+from chalicelib.audit.service import TRANSACTION_LIMIT, Actor, entry_write, record_many
+from chalicelib.core.clock import now_utc
 from chalicelib.errors import N_, Conflict, DomainError, NotFound
 from chalicelib.tax import crypto, maskinporten, rf1310, skatteetaten
 from chalicelib.tax.models import TaxDelivery, TaxReported, TaxRequest
@@ -176,17 +169,17 @@ def send(year: int, delivery_id: str, actor: Actor) -> TaxDelivery:
         answer = skatteetaten.deliver(year, delivery_id, payload(delivery, rows,
                                                                  numbers))
     except maskinporten.TokenRefused as refused:
-        _note(delivery, actor, error=str(refused))
+        note(delivery, actor, error=str(refused))
         if refused.status == 0 or refused.status >= 500:
             raise NotReached() from None
         raise NoAccessToken() from None
     except skatteetaten.ApiFailed as failure:
         if failure.retry_helps:
-            _note(delivery, actor, error=failure.reason)
+            note(delivery, actor, error=failure.reason)
             raise NotReached() from None
-        _note(delivery, actor, status="refused", error=failure.reason)
+        note(delivery, actor, status="refused", error=failure.reason)
         raise DeliveryRefused(reason=failure.reason) from None
-    _note(delivery, actor, status="sent", dialog_id=str(answer.get("dialogId", "")),
+    note(delivery, actor, status="sent", dialog_id=str(answer.get("dialogId", "")),
           forsendelse_id=str(answer.get("forsendelseId", "")), sent_at=now_utc(),
           error=None)
     return get(year, delivery_id)
@@ -201,81 +194,9 @@ def xml_export(year: int, delivery_id: str, actor: Actor) -> bytes:
     return rf1310.xml_file(json.loads(payload(delivery, rows, numbers)))
 
 
-def _note(delivery: TaxDelivery, actor: Actor, **changes: Any) -> None:
+def note(delivery: TaxDelivery, actor: Actor, **changes: Any) -> None:
     uow = UnitOfWork(actor, ("update", "tax-delivery", str(delivery.delivery_id)))
     uow.update(delivery, actions=[
         getattr(TaxDelivery, name).set(value) if value is not None
         else getattr(TaxDelivery, name).remove() for name, value in changes.items()])
     uow.commit()
-
-
-def check_feedback(year: int, delivery_id: str, actor: Actor) -> TaxDelivery:
-    """Fetch a sent delivery's feedback; rejected rows get the reason."""
-    delivery = get(year, delivery_id)
-    if delivery.status != "sent":
-        return delivery
-    try:
-        answer = skatteetaten.feedback(year, str(delivery.forsendelse_id))
-    except maskinporten.TokenRefused:
-        raise NotReached() from None
-    except skatteetaten.ApiFailed as failure:
-        if failure.retry_helps:
-            raise NotReached() from None
-        raise DeliveryRefused(reason=failure.reason) from None
-    if answer.get("status") != "behandlet":
-        return delivery  # not processed yet
-    rejected = _match(delivery, list(answer.get("avvik") or []), actor)
-    for start in range(0, len(rejected), CHUNK):
-        uow = UnitOfWork(actor, ("reject", "tax-reported", delivery_id))
-        for row, reason in rejected[start:start + CHUNK]:
-            uow.update(row, actions=[TaxReported.status.set("rejected"),
-                                     TaxReported.reason.set(reason[:300])])
-        uow.commit()
-    _note(delivery, actor, status="done", feedback_at=now_utc(),
-          rejected=len(rejected))
-    return get(year, delivery_id)
-
-
-def poll_feedback(actor: Actor = SYSTEM) -> dict[str, int]:
-    """The hourly job: every sent delivery of this and last year asked for
-    its feedback (figures only in the result)."""
-    asked = done = failed = 0
-    for year in (oslo_date().year - 1, oslo_date().year):
-        for sent in TaxDelivery.query(str(year),
-                                      filter_condition=TaxDelivery.status == "sent"):
-            asked += 1
-            try:
-                checked = check_feedback(year, str(sent.delivery_id), actor)
-            except (NotReached, DeliveryRefused):
-                failed += 1
-                continue
-            done += checked.status == "done"
-    return {"asked": asked, "done": done, "failed": failed}
-
-
-def _match(delivery: TaxDelivery, rejections: list[dict[str, Any]],
-           actor: Actor) -> list[tuple[TaxReported, str]]:
-    """The rows the feedback names, by their last five digits; numbers
-    shared by several rows are told apart by opening them (audited)."""
-    if not rejections:
-        return []
-    rows = lines_of(int(delivery.year), str(delivery.delivery_id))
-    found = []
-    for rejection in rejections:
-        owner = rejection.get("oppgaveeier") or {}
-        number = str(owner.get("foedselsnummer") or owner.get(
-            "organisasjonsnummer") or "")
-        candidates = [r for r in rows if number and r.id_last5 == number[-5:]]
-        if len(candidates) > 1:
-            opened = _open_some(candidates, actor)
-            candidates = [r for r in candidates if opened[str(r.unit_key)] == number]
-        if candidates:
-            found.append((candidates[0], str(rejection.get("melding") or "")))
-    return found
-
-
-def _open_some(rows: list[TaxReported], actor: Actor) -> dict[str, str]:
-    from chalicelib.tax.requests import reveal
-
-    items = [TaxRequest.get(str(r.unit_key)) for r in rows]
-    return reveal(items, actor)

@@ -11,7 +11,7 @@ from chalicelib.audit.service import record
 from chalicelib.auth.roles import ADMIN, FINANCE
 from chalicelib.core.clock import oslo_date
 from chalicelib.errors import N_
-from chalicelib.tax import delivery, limits, report
+from chalicelib.tax import delivery, feedback, limits, report
 from chalicelib.web.i18n import PUBLIC_LANGUAGES
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import page
@@ -68,7 +68,7 @@ def send_delivery(ctx, year, delivery_id):
       roles=ROLES, form=PAGE, languages=PUBLIC_LANGUAGES)
 def check_feedback(ctx, year, delivery_id):
     wanted = limits.check_year(year)
-    delivery.check_feedback(wanted, delivery_id, ctx.user.actor)
+    feedback.check_feedback(wanted, delivery_id, ctx.user.actor)
     return _back(ctx, wanted, "feedback")
 
 

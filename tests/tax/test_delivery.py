@@ -11,7 +11,7 @@ import pytest
 from chalicelib.audit.models import AuditEntry
 from chalicelib.audit.service import Actor
 from chalicelib.auth.roles import FINANCE
-from chalicelib.tax import delivery, report, rf1310
+from chalicelib.tax import delivery, feedback, report, rf1310
 from chalicelib.tax.models import TaxDelivery
 from tests.tax.helpers import ORGANISATION, OTHER_PERSON, PERSON
 from tests.tax.skatteetaten_server import CLIENT_ID, YEAR, donor, gift_total
@@ -156,7 +156,7 @@ def test_rejected_rows_show_skatteetatens_reason_after_the_feedback(skatteetaten
     skatteetaten.rejects[PERSON] = "Fødselsnummer finnes ikke i Folkeregisteret"
     prepared = delivery.prepare(YEAR, FINANCE_USER)
     delivery.send(YEAR, prepared.delivery_id, FINANCE_USER)
-    done = delivery.check_feedback(YEAR, prepared.delivery_id, FINANCE_USER)
+    done = feedback.check_feedback(YEAR, prepared.delivery_id, FINANCE_USER)
     assert (done.status, done.rejected) == ("done", 1)
     units = {u.name: (u.status, u.reason) for u in report.build(YEAR).units}
     assert units == {
@@ -182,7 +182,7 @@ def test_a_rejected_unit_goes_in_the_next_correction_once_its_request_is_correct
     skatteetaten.rejects[PERSON] = "Fødselsnummer finnes ikke"
     first = delivery.prepare(YEAR, FINANCE_USER)
     delivery.send(YEAR, first.delivery_id, FINANCE_USER)
-    delivery.check_feedback(YEAR, first.delivery_id, FINANCE_USER)
+    feedback.check_feedback(YEAR, first.delivery_id, FINANCE_USER)
     with pytest.raises(delivery.NothingToReport):
         delivery.prepare(YEAR, FINANCE_USER)
     donor("kari@example.org", 0, OTHER_PERSON)  # the donor sends the right number
@@ -202,10 +202,10 @@ def test_the_hourly_job_fetches_the_feedback_of_sent_deliveries_once_an_hour(
     skatteetaten.rejects[PERSON] = "Fødselsnummer finnes ikke"
     prepared = delivery.prepare(YEAR, FINANCE_USER)
     delivery.send(YEAR, prepared.delivery_id, FINANCE_USER)
-    outcome = run_once("tax-feedback", "2026-01-20T08", delivery.poll_feedback)
+    outcome = run_once("tax-feedback", "2026-01-20T08", feedback.poll_feedback)
     assert outcome.result == {"asked": 1, "done": 1, "failed": 0}
     assert delivery.get(YEAR, prepared.delivery_id).rejected == 1
-    again = run_once("tax-feedback", "2026-01-20T08", delivery.poll_feedback)
+    again = run_once("tax-feedback", "2026-01-20T08", feedback.poll_feedback)
     assert again.status == "skipped"
 
 
