@@ -3,11 +3,15 @@ reads a Vipps settlement report (the business portal's CSV, uploaded or
 pasted) through the settlement service, shows what it would match, credit
 and book as fee (to the fund finance picks), and books it on confirmation;
 below, the queue of lines waiting for finance with their reason. A report
-imported again shows every line as booked before, and nothing changes."""
+imported again shows every line as booked before, and nothing changes.
+
+With Vipps keys (not the local Vipps), a second form reads a closed day
+straight from Vipps's Report API (`report_api`) into the same preview."""
 
 from __future__ import annotations
 
 import json
+from datetime import date, timedelta
 from typing import Any
 
 from chalice import Blueprint
@@ -73,15 +77,53 @@ def _queue() -> list[Any]:
                                                  limit=QUEUE_SHOWN))
 
 
+def _from_report_api(ctx: Any, form: dict[str, str], fund: str) -> Any:
+    """A closed ledger day read from Vipps's Report API, as a preview."""
+    from chalicelib.core.clock import oslo_date
+    from chalicelib.vipps import report_api, settlement
+    from chalicelib.vipps.client import VippsError
+    from chalicelib.vipps.settlement_lines import ledger_lines
+
+    day = _ledger_day(form.get("ledger_date", ""), oslo_date())
+    try:
+        funds, fees = report_api.day_report(day.isoformat())
+    except report_api.NotReady:
+        raise ValidationFailed({"ledger_date": N_(
+            "Vipps has not closed this day's report yet. Try again in half an "
+            "hour.")}) from None
+    except VippsError:
+        raise ValidationFailed({"ledger_date": N_(
+            "Vipps did not give the report; nothing was read. Try again later.")}
+        ) from None
+    lines, errors = ledger_lines(funds, fees, day.isoformat())
+    return settlement.preview(lines, errors, fund, ctx.user.actor, "api",
+                              day.isoformat())
+
+
+def _ledger_day(text: str, today: date) -> date:
+    try:
+        day = date.fromisoformat(text)
+    except ValueError:
+        day = None
+    if day is None or not date(2020, 1, 1) <= day < today:
+        raise ValidationFailed({"ledger_date": N_(
+            "Choose a day before today (Vipps closes a day's report after it).")})
+    return day
+
+
 def _render(ctx: Any, draft: Any = None, booked: bool = False) -> Any:
+    from chalicelib.core.clock import oslo_date
     from chalicelib.funds.service import account_names
+    from chalicelib.vipps.settings import vipps_settings
     from chalicelib.vipps.settlement import REASONS
 
     record(ctx.user.actor, "read", "vipps_settlement", "queue")
     return ctx.render(
         "vipps/settlement.html", fund_options=_fund_options(ctx.lang),
         fund_names=account_names(ctx.lang), report=_view(draft) if draft else None,
-        booked=booked, queue=_queue(), reasons=REASONS)
+        booked=booked, queue=_queue(), reasons=REASONS,
+        report_api=vipps_settings().enabled and not vipps_settings().test_flow,
+        yesterday=(oslo_date() - timedelta(days=1)).isoformat())
 
 
 @page(bp, PATH, methods=["GET", "POST"], roles=MONEY_ROLES, form=True,
@@ -97,6 +139,8 @@ def settlement_page(ctx):
     if fund not in dict(_fund_options(ctx.lang)):
         raise ValidationFailed({"fee_fund_id": N_("Choose the fund that pays "
                                                   "Vipps's fees.")})
+    if form.get("_form") == "fetch":
+        return _render(ctx, _from_report_api(ctx, form, fund))
     lines, errors = parse_portal_csv(_report_bytes(ctx, form))
     draft = settlement.preview(lines, errors, fund, ctx.user.actor, "csv")
     return _render(ctx, draft)
