@@ -22,7 +22,7 @@ PAGE = "/staff/tax/{year}"
 add_staff_link("/staff/tax", N_("Tax deduction report"), ROLES, order=34)
 DONE = {"prepared": N_("The delivery is prepared. Check it, then send it."),
         "sent": N_("The delivery was sent. Check for feedback later."),
-        "feedback": N_("The feedback was checked.")}
+        "feedback": N_("The feedback was checked.")}  # said once (web/flash.py)
 
 
 @page(bp, "/staff/tax", roles=ROLES, languages=PUBLIC_LANGUAGES)
@@ -39,13 +39,12 @@ def tax_page(ctx, year):
     return ctx.render(
         "tax/staff.html", report=built, year=wanted,
         years=list(range(this, limits.FIRST_YEAR - 1, -1)),
-        done=DONE.get(ctx.query.get("done", "")),
         reported=[u for u in built.units if u.reported is not None],
         rejected=[u for u in built.units if u.status == "rejected"])
 
 
 def _back(ctx, year: int, done: str):
-    return ctx.redirect(f"/staff/tax/{year}?done={done}&lang={ctx.lang}")
+    return ctx.redirect(f"/staff/tax/{year}", flash=DONE[done])
 
 
 @page(bp, "/staff/tax/{year}/prepare", methods=["POST"], roles=ROLES, form=PAGE,

@@ -132,3 +132,15 @@ def test_with_the_demo_data_the_local_stand_in_takes_the_whole_flow(client):
     [delivery] = TaxDelivery.query(str(YEAR))
     assert delivery.status == "done"
     assert delivery.delivery_id in standin.local().deliveries
+
+
+def test_after_sending_finance_is_told_once_in_its_language(client, skatteetaten):
+    donor("kari@example.org", 1_500_00, PERSON)
+    finance = Browserless("finance")
+    headers, body = finance.form({})
+    client.post(f"{PAGE}/prepare", body=body, headers=headers)
+    answer = client.post(delivery_path("send"), body=body, headers=headers)
+    shown = finance.follow(client, answer, lang="nb").body.decode()
+    assert 'id="flash">Leveransen er sendt. Se etter tilbakemelding senere.<' in shown
+    again = client.get(f"{PAGE}?lang=nb", headers=finance.headers()).body.decode()
+    assert 'id="flash"' not in again
