@@ -12,7 +12,7 @@ import re
 from typing import Any, NamedTuple
 
 from chalicelib.errors import N_, Conflict, NotFound, ValidationFailed
-from chalicelib.portal.service import donation_lines
+from chalicelib.portal.service import GiftLine, donation_lines
 
 ACTIONS = ("amount", "pause", "resume", "stop")
 
@@ -52,12 +52,14 @@ def _state(gift: Any) -> str:
     return "paused" if gift.paused else "active"
 
 
-def monthly_of(email: str) -> list[MonthlyLine]:
-    """The donor's monthly gifts, running ones first."""
+def monthly_of(email: str, gifts: list[GiftLine] | None = None) -> list[MonthlyLine]:
+    """The donor's monthly gifts, running ones first (`gifts`: the donor's
+    gift lines when the caller has read them)."""
     from chalicelib.donations.models import MonthlyGift
 
     latest: dict[str, Any] = {}
-    for line in sorted(donation_lines(email), key=lambda line: line.day):
+    given = donation_lines(email) if gifts is None else gifts
+    for line in sorted(given, key=lambda line: line.day):
         if line.subscription:
             latest[line.subscription] = line
     found = {str(g.subscription_id): g for g in MonthlyGift.batch_get(list(latest))}

@@ -31,14 +31,14 @@ def donor_home(ctx, email: str):
     gifts = service.gifts_of(email)
     return ctx.render("portal/home.html", email=email, gifts=gifts,
                       years=statement.years_of(gifts),
-                      monthly_gifts=monthly.monthly_of(email),
+                      monthly_gifts=monthly.monthly_of(email, gifts),
                       deductions=deduction.requests_of(email),
                       tax_years=[(str(y), str(y)) for y in deduction.offered_years()],
                       giver_options=[
                           ("person", ctx.gettext(N_("Myself or another person"))),
                           ("organisation",
                            ctx.gettext(N_("A company or organisation")))],
-                      thanks=thanks.current(email), this_year=oslo_date().year,
+                      thanks=thanks.current(gifts), this_year=oslo_date().year,
                       nonce=idempotency.new_nonce())
 
 

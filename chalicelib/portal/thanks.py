@@ -21,11 +21,12 @@ from chalicelib.errors import N_, Conflict, ValidationFailed
 from chalicelib.idempotency import Idempotent
 from chalicelib.portal.changing import change_record, replayed
 from chalicelib.portal.monthly import Done, monthly_of
-from chalicelib.portal.service import donor_actor, donor_ref
+from chalicelib.portal.service import GiftLine, donor_actor, donor_ref
 from chalicelib.uow import UnitOfWork
 
 NAME_MAX = 80  # as the donation form's
 MAX_WRITES = 90  # a transaction holds 100 items
+ONLINE = ("stripe", "vipps")  # the channels whose gifts the donor's choice changes
 
 
 class Thanks(NamedTuple):
@@ -56,10 +57,13 @@ def _this_years(email: str) -> list[Any]:
                                                .startswith(year)) if d.credited]
 
 
-def current(email: str) -> Thanks:
-    """The choice of the donor's newest gift this year (none: not thanked)."""
-    gifts = sorted(_this_years(email), key=lambda d: str(d.credited_at))
-    name = str(gifts[-1].thanks_name or "") if gifts else ""
+def current(gifts: list[GiftLine]) -> Thanks:
+    """The choice of the donor's newest card or Vipps gift this year (none:
+    not thanked), from the donor's gift lines."""
+    year = now_utc().year
+    online = [g for g in gifts if g.channel in ONLINE and g.day[:4] == str(year)]
+    newest = max(online, key=lambda g: (g.day, g.receipt), default=None)
+    name = newest.thanks_name if newest else ""
     return Thanks(bool(name), name)
 
 
