@@ -4,7 +4,7 @@ donor's request (the number only masked)."""
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from chalicelib.portal.service import GiftLine, gifts_of
 from chalicelib.tax import limits, requests, totals
@@ -12,6 +12,17 @@ from chalicelib.tax import limits, requests, totals
 # Why a year's gifts are or are not reported (the statement explains each).
 REPORTED, NO_REQUEST, BELOW_MINIMUM, NOTHING = (
     "reported", "no_request", "below_minimum", "nothing")
+
+
+class Delivered(NamedTuple):
+    """What a delivery sent to the Tax Administration said for the donor's
+    unit (tax/delivery.py's rows), never the number."""
+
+    amount: int  # øre (the report is in whole kroner)
+    name: str
+    masked: str
+    sent_at: Any  # datetime, or None
+    rejected: bool  # Skatteetaten's feedback refused the row
 
 
 class Statement(NamedTuple):
@@ -22,6 +33,14 @@ class Statement(NamedTuple):
     request: requests.ShownRequest | None
     reported: int  # øre reported under the donor's number (0: nothing)
     state: str  # REPORTED, NO_REQUEST, BELOW_MINIMUM or NOTHING
+    delivered: Delivered | None = None  # a sent delivery's row, if any
+
+    @property
+    def correction_due(self) -> bool:
+        """The sent amount is no longer what the totals say (a refund, a
+        later gift): the report's next delivery corrects it."""
+        return (self.delivered is not None and not self.delivered.rejected
+                and self.delivered.amount != self.reported // 100 * 100)
 
     @property
     def capped(self) -> bool:
@@ -57,4 +76,21 @@ def statement_of(email: str, year: int) -> Statement:
         request = None
     reported, state = reportable(total.net, year_limits, request is not None)
     return Statement(year, sorted(gifts, key=lambda g: (g.day, g.receipt)), total,
-                     year_limits, request, reported, state)
+                     year_limits, request, reported, state, delivered_for(year, email))
+
+
+def delivered_for(year: int, email: str) -> Delivered | None:
+    """The donor's row of the year's latest delivery, when it was sent
+    (a prepared delivery is not sent yet, a refused one reached no one)."""
+    from chalicelib.tax.models import TaxDelivery, TaxReported
+
+    try:
+        row = TaxReported.get(str(year), requests.unit_key(year, email))
+        delivery = TaxDelivery.get(str(year), str(row.delivery_id))
+    except (TaxReported.DoesNotExist, TaxDelivery.DoesNotExist):
+        return None
+    if delivery.status not in ("sent", "done"):
+        return None
+    masked = "*" * (6 if row.kind == "person" else 4) + str(row.id_last5)
+    return Delivered(int(row.kroner) * 100, str(row.name), masked, delivery.sent_at,
+                     row.status == "rejected")

@@ -92,3 +92,59 @@ def test_refunds_lower_what_is_reported(client, gifts):
     text = _text(_signed_in(client).get(
         f"/my/statement?year={YEAR}&lang=en").body.decode())
     assert "Amount we report to the Tax Administration 1\u00a0200,00\u00a0kr" in text
+
+
+def _sent_delivery(kroner: int, status: str = "delivered",
+                   delivery_status: str = "sent") -> None:
+    """A delivery of the year as tax/delivery.py leaves it once sent."""
+    from chalicelib.core.clock import now_utc
+    from chalicelib.tax.models import TaxDelivery, TaxReported
+
+    TaxDelivery(str(YEAR), "d-1", kind="first", status=delivery_status, units=1,
+                kroner=kroner, created_by="u-finance", created_at=now_utc(),
+                sent_at=now_utc()).save()
+    TaxReported(str(YEAR), requests.unit_key(YEAR, DONOR), delivery_id="d-1",
+                kind="person", name="Kari Nordmann", id_last5="10046",
+                id_version="v1", kroner=kroner, status=status).save()
+
+
+def test_once_sent_the_statement_says_what_was_reported_and_when(client, gifts):
+    _ask_deduction()
+    _sent_delivery(1700)
+    text = _text(_signed_in(client).get(
+        f"/my/statement?year={YEAR}&lang=en").body.decode())
+    day = oslo_date().strftime("%d.%m.%Y")
+    assert (f"Sent to the Tax Administration {day}: 1\u00a0700,00\u00a0kr, "
+            "Kari Nordmann, ******10046") in text
+    assert "This amount was reported for" in text and "correction" not in text
+
+
+def test_a_refund_after_the_delivery_says_a_correction_is_sent(client, gifts):
+    from chalicelib.donations.webhook import handle_event
+    from tests.donations.conftest import charge_refunded, event
+
+    _ask_deduction()
+    _sent_delivery(1700)
+    handle_event(event("evt_r", "charge.refunded", charge_refunded(1, 500, 500)))
+    text = _text(_signed_in(client).get(
+        f"/my/statement?year={YEAR}&lang=en").body.decode())
+    assert "we send the Tax Administration a correction" in text
+    assert "Amount we report to the Tax Administration 1\u00a0200,00\u00a0kr" in text
+
+
+def test_a_row_the_tax_administration_refused_asks_the_donor_to_check_in_spanish(
+        client, gifts):
+    _ask_deduction()
+    _sent_delivery(1700, status="rejected")
+    page = _text(_signed_in(client).get(
+        f"/my/statement?year={YEAR}&lang=es").body.decode())
+    assert "no pudo relacionar el nombre y el número" in page
+
+
+def test_a_delivery_prepared_but_not_sent_is_not_shown_as_reported(client, gifts):
+    _ask_deduction()
+    _sent_delivery(1700, delivery_status="prepared")
+    text = _text(_signed_in(client).get(
+        f"/my/statement?year={YEAR}&lang=en").body.decode())
+    assert "Sent to the Tax Administration" not in text
+    assert "We report this amount" in text
