@@ -7,6 +7,7 @@ from chalice import Blueprint
 
 from chalicelib import idempotency
 from chalicelib.config import get_settings
+from chalicelib.errors import N_
 from chalicelib.portal import service
 from chalicelib.web.context import cookie_header
 
@@ -31,8 +32,16 @@ def signed_in(ctx) -> str | None:
     return email
 
 
+SESSION_ENDED = N_("You are not signed in (a session ends after a while), so "
+                   "nothing was changed. Ask for a new sign-in link below.")
+
+
 def to_sign_in(ctx):
-    """A portal page without a signed-in donor: the sign-in form."""
+    """A portal page without a signed-in donor: the sign-in form (a form
+    sent after the session ended says that nothing was changed)."""
+    if ctx.method == "POST":
+        return ctx.render("portal/sign_in.html", status=401,
+                          session_ended=ctx.gettext(SESSION_ENDED))
     return ctx.redirect(f"/my?lang={ctx.lang}")
 
 

@@ -113,7 +113,9 @@ def test_withdrawing_asks_first_then_deletes_the_number(client, gifts):
     assert "Asked for" not in donor.get("/my?lang=en").body.decode()
 
 
-def test_signed_out_no_request_is_made(client, gifts):
-    answer = Donor(client).post("/my/tax", {"action": "add", "year": str(YEAR),
-                                            "idempotency_key": "k"}, page="/my")
-    assert answer.status_code == 303 and list(TaxRequest.scan()) == []
+def test_signed_out_no_request_is_made_and_the_sign_in_form_says_so(client, gifts):
+    answer = Donor(client).post("/my/tax?lang=en", {
+        "action": "add", "year": str(YEAR), "idempotency_key": "k"}, page="/my")
+    page = answer.body.decode()
+    assert answer.status_code == 401 and "nothing was changed" in page
+    assert 'name="email"' in page and list(TaxRequest.scan()) == []

@@ -183,10 +183,13 @@ def test_a_gift_stripe_has_ended_tells_the_donor_and_changes_nothing(
     assert MonthlyGift.get("sub_1").paused is False
 
 
-def test_signed_out_nothing_is_changed(client, gifts, stripe_server):
-    answer = Donor(client).post("/my/monthly", {"gift": "sub_1", "action": "pause",
-                                                "idempotency_key": "x"}, page="/my")
-    assert answer.status_code == 303 and stripe_server.log == []
+def test_a_form_sent_after_the_session_ended_changes_nothing_and_says_so(
+        client, gifts, stripe_server):
+    answer = Donor(client).post("/my/monthly?lang=nb", {
+        "gift": "sub_1", "action": "pause", "idempotency_key": "x"}, page="/my")
+    assert answer.status_code == 401 and "ingenting ble endret" in \
+        answer.body.decode()
+    assert stripe_server.log == [] and MonthlyGift.get("sub_1").paused is False
 
 
 def test_our_subscription_calls_send_what_stripes_sdk_sends(gifts, stripe_server):
