@@ -4,6 +4,7 @@ from __future__ import annotations
 import pytest
 
 from chalicelib.audit.service import Actor
+from chalicelib.core.clock import oslo_date
 from chalicelib.donations.settings import donation_settings
 from chalicelib.donations.webhook import handle_event
 from chalicelib.funds import demo as funds_demo
@@ -39,5 +40,27 @@ def gifts():
     handle_event(event("evt_2", "invoice.paid", monthly))
     handle_event(event("evt_3", "checkout.session.completed",
                        session_completed(3, 300, email="ola@example.org")))
-    record_gift(GiftInput("general", "bank", "BANK-77", "2026-03-02", 1000_00,
-                          "Kari Nordmann", DONOR), FINANCE)
+    this_year = oslo_date().year  # every gift of the fixture in one income year
+    record_gift(GiftInput("general", "bank", "BANK-77", f"{this_year}-01-01",
+                          1000_00, "Kari Nordmann", DONOR), FINANCE)
+
+
+REFERENCE = "mnd-" + "ab" * 16
+
+
+@pytest.fixture
+def vipps_gift(gifts):
+    """Kari's monthly Vipps gift of 150 kr, its first month paid."""
+    from chalicelib.core.clock import now_utc
+    from chalicelib.donations.models import Donation, MonthlyGift
+
+    MonthlyGift(REFERENCE, channel="vipps", version=1, status="active", ended=False,
+                fund_id="general", amount=150_00, email=DONOR, lang="nb",
+                agreement_id="agr_1", vipps_active="active",
+                next_due="2099-01-06").save()
+    moment = now_utc()
+    Donation(f"{REFERENCE}-{moment:%Y%m}", version=1, status="credited",
+             credited=True, amount=150_00, channel="vipps", frequency="monthly",
+             fund_id="general", email=DONOR, email_key=DONOR,
+             subscription_id=REFERENCE, month=f"{moment:%Y-%m}",
+             credited_at=moment.isoformat(timespec="seconds")).save()

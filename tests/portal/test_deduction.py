@@ -119,3 +119,17 @@ def test_signed_out_no_request_is_made_and_the_sign_in_form_says_so(client, gift
     page = answer.body.decode()
     assert answer.status_code == 401 and "nothing was changed" in page
     assert 'name="email"' in page and list(TaxRequest.scan()) == []
+
+
+def test_a_request_of_a_closed_year_cannot_be_withdrawn_and_the_form_says_why(
+        client, gifts):
+    donor = signed_in(client)
+    ask(donor)
+    limits.set_limits(YEAR, 500_00, 25_000_00, True, FINANCE)
+    html = donor.get("/my?lang=en").body.decode()
+    sent = {"_form": f"w-{YEAR}", "action": "withdraw", "year": str(YEAR),
+            "idempotency_key": nonce(html, f"w-{YEAR}"), "_confirmed": "yes"}
+    answer = donor.post("/my/tax?lang=en", sent, page="/my?lang=en")
+    assert answer.status_code == 422
+    assert f"The tax year {YEAR} is closed" in answer.body.decode()
+    assert requests.find(YEAR, DONOR) is not None

@@ -14,7 +14,7 @@ from chalicelib.audit.models import AuditEntry
 from chalicelib.donations.models import MonthlyGift
 from chalicelib.donations.settings import donation_settings
 from chalicelib.portal import service
-from tests.portal.conftest import DONOR
+from tests.portal.conftest import DONOR, REFERENCE
 from tests.portal.helpers import Donor
 
 SUBSCRIPTION = {
@@ -216,24 +216,6 @@ def test_our_subscription_calls_send_what_stripes_sdk_sends(gifts, stripe_server
     ours = [(r.method, r.path, body(r)) for r, _ in stripe_server.log
             if r.method != "GET"]
     assert ours == theirs
-
-
-REFERENCE = "mnd-" + "ab" * 16
-
-
-@pytest.fixture
-def vipps_gift(gifts):
-    """Kari's monthly Vipps gift of 150 kr, its first month paid."""
-    from chalicelib.donations.models import Donation
-
-    MonthlyGift(REFERENCE, channel="vipps", version=1, status="active", ended=False,
-                fund_id="general", amount=150_00, email=DONOR, lang="nb",
-                agreement_id="agr_1", vipps_active="active",
-                next_due="2027-01-06").save()
-    Donation(f"{REFERENCE}-202612", version=1, status="credited", credited=True,
-             amount=150_00, channel="vipps", frequency="monthly", fund_id="general",
-             email=DONOR, email_key=DONOR, subscription_id=REFERENCE,
-             credited_at="2026-12-06T10:00:00+00:00", month="2026-12").save()
 
 
 def test_a_monthly_vipps_gift_is_stopped_from_the_portal_after_confirming(

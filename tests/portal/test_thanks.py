@@ -88,3 +88,14 @@ def test_a_ticked_box_without_a_name_comes_back_on_the_form_in_spanish(
     assert 'id="thanks-thanks_name"' in page and 'aria-invalid="true"' in page
     assert "nombre" in page.split('id="thanks-thanks_name-error"')[1][:200]
     assert listed() == {} and stripe_server.log == []
+
+
+def test_a_running_vipps_gift_is_thanked_by_the_new_name_from_its_next_charge(
+        client, vipps_gift, stripe_server):
+    from chalicelib.donations.models import MonthlyGift
+    from tests.portal.conftest import REFERENCE
+
+    thank(signed_in(client), thanks="yes", thanks_name="Kari")
+    gift = MonthlyGift.get(REFERENCE)
+    assert gift.wants_thanks is True and gift.thanks_name == "Kari"
+    assert listed() == {"Kari": 850_00}  # card 500, monthly card 200, Vipps 150
