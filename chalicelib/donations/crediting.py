@@ -96,6 +96,24 @@ def preread(donations: dict[str, Donation | None]) -> None:
     _PREREAD.set(dict(donations))
 
 
+def seen(event_id: str, donation_key: str | None = None) -> bool:
+    """True when the event (Stripe's or Vipps's) was handled before. With
+    `donation_key`, the donation is read in the same BatchGetItem and
+    offered to the handler's `load_donation`, so a new event that credits
+    costs one read and one transaction."""
+    if donation_key is None:
+        try:
+            StripeEvent.get(event_id)
+        except StripeEvent.DoesNotExist:
+            return False
+        return True
+    from chalicelib.db import get_by_keys
+
+    stored, donation = get_by_keys([(StripeEvent, event_id), (Donation, donation_key)])
+    preread({donation_key: donation})
+    return stored is not None
+
+
 def load_donation(key: str) -> Donation:
     offered = _PREREAD.get()
     if offered and key in offered:

@@ -13,9 +13,8 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.donations.checks import problem
-from chalicelib.donations.crediting import Retry, record_attention
+from chalicelib.donations.crediting import Retry, record_attention, seen
 from chalicelib.donations.events import HANDLERS, donation_key
-from chalicelib.donations.models import StripeEvent
 from chalicelib.donations.settings import donation_settings
 from chalicelib.errors import N_, Conflict, DomainError
 
@@ -82,7 +81,7 @@ def handle_event(event: dict[str, Any]) -> str:
         return "ignored"
     event_id = str(event["id"])
     for _attempt in range(MAX_ATTEMPTS):
-        if _seen(event_id, donation_key(event)):
+        if seen(event_id, donation_key(event)):
             return "duplicate"
         reason = problem(event)
         try:
@@ -94,25 +93,6 @@ def handle_event(event: dict[str, Any]) -> str:
         except (Retry, Conflict):  # a racing delivery changed what we read
             continue
     raise Conflict()
-
-
-def _seen(event_id: str, donation_key: str | None = None) -> bool:
-    """True when the event was handled before. With `donation_key`, the
-    donation is read in the same BatchGetItem and offered to the handler, so
-    a new paid checkout costs one read and one transaction."""
-    if donation_key is None:
-        try:
-            StripeEvent.get(event_id)
-        except StripeEvent.DoesNotExist:
-            return False
-        return True
-    from chalicelib.db import get_by_keys
-    from chalicelib.donations.crediting import preread
-    from chalicelib.donations.models import Donation
-
-    stored, donation = get_by_keys([(StripeEvent, event_id), (Donation, donation_key)])
-    preread({donation_key: donation})
-    return stored is not None
 
 
 def receive(raw_body: bytes, signature: str) -> str:

@@ -22,7 +22,13 @@ from __future__ import annotations
 from typing import Any
 
 from chalicelib.donations.checks import fund_problem
-from chalicelib.donations.crediting import Retry, event_record, load_donation, transact
+from chalicelib.donations.crediting import (
+    Retry,
+    event_record,
+    load_donation,
+    seen,
+    transact,
+)
 from chalicelib.errors import Conflict
 from chalicelib.vipps import payments, states
 from chalicelib.vipps.agreements import gift_of_agreement
@@ -128,11 +134,10 @@ def _charge_event(event: dict[str, Any], payload: dict[str, Any]) -> str:
 def handle(payload: dict[str, Any]) -> str:
     """Apply one verified Recurring event: 'handled', 'duplicate' or
     'needs_attention'."""
-    from chalicelib.vipps.webhook import _seen
-
     event = as_event(payload)
     for _attempt in range(states.MAX_ATTEMPTS):
-        if _seen(str(event["id"])):
+        charge = payload.get("chargeId")  # its donation read with the check
+        if seen(str(event["id"]), str(charge) if charge else None):
             return "duplicate"
         try:
             reason = problem(payload)

@@ -37,10 +37,11 @@ from chalicelib.donations.crediting import (
     event_record,
     load_donation,
     now,
+    seen,
     transact,
     versioned_save,
 )
-from chalicelib.donations.models import Donation, StripeEvent, WebhookAttention
+from chalicelib.donations.models import Donation, WebhookAttention
 from chalicelib.errors import N_, Conflict, DomainError
 from chalicelib.vipps import client, payments, signature
 from chalicelib.vipps.settings import vipps_secret, vipps_settings
@@ -189,7 +190,8 @@ def handle(payload: dict[str, Any]) -> str:
     """Apply one verified event: 'handled', 'duplicate' or 'needs_attention'."""
     event = as_event(payload)
     for _attempt in range(MAX_ATTEMPTS):
-        if _seen(str(event["id"])):
+        # the event check and its donation in one read
+        if seen(str(event["id"]), str(payload["reference"])):
             return "duplicate"
         donation = load_donation(str(payload["reference"]))
         reason = problem(payload, donation)
@@ -214,14 +216,6 @@ def handle(payload: dict[str, Any]) -> str:
         except (Retry, Conflict):  # a racing delivery changed what we read
             continue
     raise Conflict()
-
-
-def _seen(event_id: str) -> bool:
-    try:
-        StripeEvent.get(event_id)
-    except StripeEvent.DoesNotExist:
-        return False
-    return True
 
 
 def receive(raw_body: bytes, headers: dict[str, str], path_and_query: str) -> str:
