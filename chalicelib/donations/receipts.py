@@ -17,7 +17,7 @@ log = logging.getLogger("ngo.donations")
 
 def receipt_message(donation: Donation) -> tuple[str, str]:
     """The receipt's subject and text in the donor's language: amount, date,
-    organisation, how to get the tax deduction."""
+    organisation, how to get the tax deduction, the donor portal."""
     settings, lang = donation_settings(), str(donation.lang or "nb")
     subject = translate(lang, N_("Thank you for your gift"))
     lines = [
@@ -36,6 +36,11 @@ def receipt_message(donation: Donation) -> tuple[str, str]:
             "gifts to the Tax Administration once a year (never send your "
             "national identity number by email):")),
         _request_link(donation, settings.public_base_url, lang),
+        "",
+        translate(lang, N_("See all your gifts, download a yearly statement or "
+                           "change a monthly gift on your page (we mail you a "
+                           "sign-in link):")),
+        f"{settings.public_base_url}/my?lang={lang}",
     ]
     return subject, "\n".join(lines)
 

@@ -149,3 +149,10 @@ def test_every_sign_in_and_reading_of_gifts_is_audited_without_the_address(
     ref = service.donor_ref(DONOR)
     assert ("login", "donor", ref) in entries and ("read", "donor", ref) in entries
     assert all(DONOR not in str(e.record_id) + str(e.actor) for e in AuditEntry.scan())
+
+
+def test_the_receipt_email_links_to_the_donors_page(client, gifts):
+    from chalicelib.core.models import OutboxMessage
+
+    [receipt] = [m for m in OutboxMessage.scan() if m.to == "Kari@Example.org"]
+    assert "/my?lang=nb" in receipt.body and "årsoppgave" in receipt.body
