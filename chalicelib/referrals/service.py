@@ -167,7 +167,9 @@ def accept(user: User, shelter_id: str, referral_id: str,
         offer = _offer(offers, shelter_id)
         if _placed_by(referral, shelter_id, user):
             return referral
-        if referral.status == "placed" or offer.status == "withdrawn":
+        # An offer accepted is a placement, whichever of the two reads saw
+        # it first (a colleague of the same shelter may have accepted).
+        if referral.status == "placed" or offer.status in ("withdrawn", "accepted"):
             raise AlreadyPlaced()
         if offer.status != "open":
             raise AlreadyAnswered()
@@ -229,7 +231,9 @@ def decline(user: User, shelter_id: str, referral_id: str, reason: str,
         if offer.status == "declined" and offer.answered_by == user.user_id \
                 and offer.reason == reason:
             return offer  # the same answer again
-        if referral.status == "placed" or offer.status == "withdrawn":
+        # An offer accepted is a placement, whichever of the two reads saw
+        # it first (a colleague of the same shelter may have accepted).
+        if referral.status == "placed" or offer.status in ("withdrawn", "accepted"):
             raise AlreadyPlaced()
         if offer.status != "open":
             raise AlreadyAnswered()
