@@ -11,6 +11,7 @@ from chalicelib import idempotency
 from chalicelib.audit.service import record, record_many
 from chalicelib.auth.roles import STAFF_ROLES
 from chalicelib.core.clock import oslo_time
+from chalicelib.core.vocabulary import county_of
 from chalicelib.errors import N_, DomainError, ValidationFailed
 from chalicelib.shelters import registry, rules, search, service
 from chalicelib.shelters.blueprint import BOARD, COORD, bp
@@ -43,11 +44,19 @@ def _common(ctx) -> dict[str, Any]:
             "request_key": idempotency.new_nonce(), "now": datetime.now(UTC)}
 
 
+def _language_options(ctx) -> list[tuple[str, str]]:
+    """The shared list of languages, by name in the page's language."""
+    from chalicelib.core.vocabulary import LANGUAGES
+
+    return [(code, ctx.gettext(name)) for code, name in LANGUAGES.items()]
+
+
 @page(bp, "/staff/shelters", roles=BOARD)
 def board(ctx):
     need = search.parse_need(ctx.query)
     return ctx.render("shelters/board.html", results=search.find_beds(need),
-                      need=need, query=ctx.query, **_common(ctx))
+                      need=need, query=ctx.query,
+                      language_options=_language_options(ctx), **_common(ctx))
 
 
 def _detail(ctx, shelter_id: str, error: DomainError | None = None) -> Any:
@@ -151,8 +160,10 @@ def _edit(ctx, shelter_id: str | None) -> Any:
             "shelters/edit.html", shelter=shelter, values=_values_of(shelter, secret),
             type_options=[(code, ctx.gettext(label))
                           for code, label in rules.SHELTER_TYPES.items()],
-            **_common(ctx))
-    shelter_id = _save(ctx, shelter_id, dict(ctx.form()))
+            language_options=_language_options(ctx), **_common(ctx))
+    values: dict[str, Any] = dict(ctx.form())
+    values["languages"] = ctx.form_lists().get("languages", [])  # the boxes ticked
+    shelter_id = _save(ctx, shelter_id, values)
     return ctx.redirect(f"/staff/shelters/{shelter_id}", flash=NOTICES["saved"])
 
 
@@ -174,7 +185,9 @@ def _values_of(shelter, secret) -> dict[str, Any]:
     values = {name: getattr(shelter, name) for name in (
         *registry.TEXT_FIELDS, *registry.FLAG_FIELDS, "kind", "children_max",
         "max_stay_days")}
-    values["languages"] = ", ".join(sorted(shelter.languages or ()))
+    values["languages"] = sorted(shelter.languages or ())
+    # a shelter of an old county (Viken) chooses today's on its next edit
+    values["region"] = county_of(shelter.region, shelter.municipality).code or ""
     values.update(address=secret.address, contact=secret.contact,
                   email=secret.email or "")
     return values

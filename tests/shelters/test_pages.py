@@ -51,7 +51,7 @@ def test_registering_a_shelter_with_bad_input_names_the_fields_and_saves_nothing
     client, session_as
 ):
     headers, body = session_as("coordinator").form(
-        {"name": "", "kind": "castle", "region": "Oslo", "total": "-1"}
+        {"name": "", "kind": "castle", "region": "oslo", "total": "-1"}
     )
     response = client.post("/staff/shelters/new?lang=en", headers=headers, body=body)
     assert response.status_code == 422
@@ -59,7 +59,7 @@ def test_registering_a_shelter_with_bad_input_names_the_fields_and_saves_nothing
     assert page.texts["name-error"] == "This field is required."
     assert page.by_id["name"].invalid and page.by_id["kind"].invalid
     assert page.texts["kind-error"] == "Choose a shelter type."
-    assert page.by_id["region"].attrs["value"] == "Oslo"
+    assert page.by_id["region"].selected == ["oslo"]
     assert page.by_id["total"].attrs["value"] == "-1"
     assert registry.list_shelters() == []
 
@@ -71,11 +71,11 @@ def test_a_coordinator_registers_a_shelter_and_staff_see_it_on_the_board(
         {
             "name": "Krisesenteret i Tromsø",
             "kind": "crisis_centre",
-            "region": "Troms",
+            "region": "troms",
             "address": "Nordveien 3",
             "total": "4",
             "accepts_women": "1",
-            "languages": "nb, en",
+            "languages": ["nb", "en"],  # the boxes ticked
             "request_key": "register-tromso-1",
         }
     )
@@ -84,6 +84,25 @@ def test_a_coordinator_registers_a_shelter_and_staff_see_it_on_the_board(
     board = client.get("/staff/shelters", headers=session_as("staff").headers())
     text = board.body.decode()
     assert "Krisesenteret i Tromsø" in text and "Nordveien" not in text
+    from chalicelib.shelters.models import Shelter
+
+    [saved] = [s for s in Shelter.scan() if s.name == "Krisesenteret i Tromsø"]
+    assert saved.region == "troms" and saved.languages == {"nb", "en"}
+
+
+def test_the_shelter_form_offers_counties_and_languages_to_choose_not_to_type(
+        client, session_as):
+    make_shelter(region="Oslo", languages="nb es")
+    coordinator = session_as("coordinator")
+    form = read_page(client.get("/staff/shelters/sh-test/edit?lang=nb",
+                                headers=coordinator.headers()).body.decode())
+    assert form.by_id["region"].tag == "select" and form.by_id["region"].selected == ["oslo"]
+    assert "checked" in form.by_id["languages-es"].attrs
+    assert "checked" not in form.by_id["languages-en"].attrs
+    board = client.get("/staff/shelters?lang=nb", headers=coordinator.headers()).body
+    page = read_page(board.decode())
+    assert page.by_id["region"].tag == "select" and page.by_id["language"].tag == "select"
+    assert ">Spansk</option>" in board.decode() and ">Trøndelag</option>" in board.decode()
 
 
 def test_the_statistics_page_shows_bed_nights_per_type(client, session_as):
