@@ -200,3 +200,14 @@ def package_dir(tmp_path_factory):
     from devtools.package import package
 
     return package(tmp_path_factory.mktemp("package"))
+
+
+@pytest.fixture(scope="session")
+def lambda_task(package_dir, tmp_path_factory):
+    """The zip unpacked as Lambda's read-only /var/task, and a folder with what
+    the runtime adds to the path (boto3, botocore), unpacked once per session."""
+    from devtools.package import lambda_runtime_path, unpack_read_only
+
+    folder = tmp_path_factory.mktemp("lambda")
+    task = unpack_read_only(package_dir / "deployment.zip", folder / "task")
+    return task, lambda_runtime_path(folder / "runtime")

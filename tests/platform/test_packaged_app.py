@@ -22,7 +22,6 @@ from jwt.algorithms import RSAAlgorithm
 from app import app as local_app
 from chalicelib.funds import demo as funds_demo
 from chalicelib.funds.models import Fund
-from devtools.package import lambda_runtime_path, unpack_read_only
 from tests.donations.conftest import sign
 from tests.gateway import Gateway
 
@@ -82,11 +81,9 @@ def moto(service: str):
                         endpoint_url=os.environ["DYNAMODB_HOST"])
 
 
-@pytest.fixture(scope="module")
-def task_dir(package_dir, tmp_path_factory):
-    folder = tmp_path_factory.mktemp("lambda")
-    task = unpack_read_only(package_dir / "deployment.zip", folder / "task")
-    return task, lambda_runtime_path(folder / "runtime")
+@pytest.fixture
+def task_dir(lambda_task):
+    return lambda_task
 
 
 @pytest.fixture
