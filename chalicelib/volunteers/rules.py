@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
+from chalicelib.core.vocabulary import COUNTY_NAMES
 from chalicelib.errors import N_
 
 LANGUAGES = {
@@ -42,16 +43,9 @@ AVAILABILITY = {
     "evenings": N_("Evenings"),
     "weekends": N_("Weekends"),
 }
-REGIONS = {
-    "oslo": "Oslo",
-    "ostlandet": "Østlandet",
-    "vestland": "Vestland",
-    "rogaland": "Rogaland",
-    "agder": "Agder",
-    "trondelag": "Trøndelag",
-    "nordland": "Nordland",
-    "troms-finnmark": "Troms og Finnmark",
-}
+# Today's counties, the list shelters use too (core/vocabulary.py); a region
+# stored before (the old "ostlandet", "troms-finnmark") is read by county_of.
+REGIONS = COUNTY_NAMES
 STATUSES = {
     "applicant": N_("applicant"),
     "cleared": N_("cleared"),

@@ -11,6 +11,7 @@ from typing import Any
 
 from chalicelib import privacy
 from chalicelib.audit.service import Actor
+from chalicelib.core.vocabulary import county_of
 from chalicelib.errors import N_, Conflict, Forbidden, NotFound
 from chalicelib.uow import REPLAY, UnitOfWork
 from chalicelib.volunteers import rules
@@ -151,9 +152,10 @@ def eligible_volunteers(task: Task) -> list[rules.Candidate]:
     found = [
         c for c in candidates(task.language, task.skill) if rules.is_eligible(c, needs)
     ]
-    return sorted(
-        found, key=lambda c: (c.region != task.region, c.name.lower(), c.volunteer_id)
-    )
+    def elsewhere(candidate: rules.Candidate) -> bool:
+        return str(task.region) not in county_of(candidate.region).candidates
+
+    return sorted(found, key=lambda c: (elsewhere(c), c.name.lower(), c.volunteer_id))
 
 
 def _check_assignable(task: Task, volunteer: Volunteer) -> None:

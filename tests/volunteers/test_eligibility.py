@@ -115,3 +115,20 @@ def test_the_volunteer_list_filters_by_language_skill_and_clearance(client):
     assert (
         client.get("/api/volunteers?cleared=maybe", headers=headers).status_code == 400
     )
+
+
+def test_volunteers_and_tasks_share_todays_counties_and_an_old_region_still_ranks_near(
+        client, session_as):
+    from chalicelib.volunteers.models import Volunteer
+
+    make_volunteer("Ada Vestland", region="vestland")
+    old = make_volunteer("Bo Østlandet")
+    service.update_volunteer(service.get_volunteer(old),
+                             lambda v: setattr(v, "region", "ostlandet"))
+    make_volunteer("Cai Akershus", region="akershus")  # a county of today
+    assert Volunteer.get(old).region == "ostlandet"
+    assert names(make_task(region="akershus")) == [
+        "Bo Østlandet", "Cai Akershus", "Ada Vestland"]
+    page = client.get(f"/staff/volunteers/{old}?lang=nb",
+                      headers=session_as("coordinator").headers()).body.decode()
+    assert "Østlandet" in page
