@@ -4,7 +4,6 @@ above the minimum without a request, the XML file, and no way in for other
 roles."""
 from __future__ import annotations
 
-import re
 from xml.etree import ElementTree as ET
 
 import pytest
