@@ -6,6 +6,7 @@ covers an answer lost in between."""
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 from typing import Any
 
@@ -70,8 +71,8 @@ def audit_write(email: str, done: Done) -> Any:
 class VippsStopOnly(ValidationFailed):
     def __init__(self) -> None:
         super().__init__({"action": N_(
-            "A monthly Vipps gift can only be stopped here. To give another "
-            "amount, stop it and start a new one on the donation page.")})
+            "A monthly Vipps gift cannot be paused; you can change its amount "
+            "or stop it.")})
 
 
 def change_monthly(email: str, gift_id: str, action: str, raw_amount: str,
@@ -86,9 +87,9 @@ def change_monthly(email: str, gift_id: str, action: str, raw_amount: str,
         return before
     if gift.state == "ended":
         raise GiftCannotChange()
-    if gift.channel == "vipps":
-        return _stop_vipps(email, gift, action, idem)
     amount = parse_amount(raw_amount) if action == "amount" else None
+    if gift.channel == "vipps":
+        return _at_vipps(email, gift, action, amount, idem)
     done = Done(action, gift_id, amount)
     _at_stripe(done, idem.resource_id("portal-"))
     record(email, idem, done, _local_actions(done))
@@ -123,12 +124,23 @@ def _local_actions(done: Done) -> list[Any]:
             MonthlyGift.ended_at.set(now_utc().isoformat(timespec="seconds"))]
 
 
-def _stop_vipps(email: str, gift: MonthlyLine, action: str,
-                idem: Idempotent) -> Done:
-    from chalicelib.vipps.stopping import stop_gift
+def _at_vipps(email: str, gift: MonthlyLine, action: str, amount: int | None,
+              idem: Idempotent) -> Done:
+    """Stop a Vipps gift or change its amount (Vipps has no pause), with the
+    change record and audit entry in the gift's own transaction."""
+    from chalicelib.vipps import stopping
 
+    if action == "amount" and amount is not None:
+        done = Done("amount", gift.gift_id, amount)
+        # 1-40 characters, the same for the same form sent again
+        form_key = idem.resource_id("portal-").encode()
+        key = "amt-" + hashlib.sha256(form_key).hexdigest()[:32]
+        stopping.change_amount(gift.gift_id, amount, key, extra=[
+            change_record(idem, done), audit_write(email, done)])
+        return done
     if action != "stop":
         raise VippsStopOnly()
     done = Done("stop", gift.gift_id)
-    stop_gift(gift.gift_id, extra=[change_record(idem, done), audit_write(email, done)])
+    stopping.stop_gift(gift.gift_id,
+                       extra=[change_record(idem, done), audit_write(email, done)])
     return done

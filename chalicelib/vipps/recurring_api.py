@@ -55,6 +55,16 @@ def stop_agreement(agreement_id: str, idempotency_key: str) -> dict[str, Any]:
                 {"status": "STOPPED"}, _key(idempotency_key))
 
 
+def change_amount(agreement_id: str, amount: int,
+                  idempotency_key: str) -> dict[str, Any]:
+    """`PATCH /recurring/v3/agreements/{id}` `{"pricing": {"amount": øre}}`
+    (204; PatchAgreementV3's AgreementPricingUpdateRequest: the price of a
+    LEGACY-priced agreement, at least 100 øre). Charges made after it use
+    the new amount; the donor sees it in the app."""
+    return call("PATCH", f"/recurring/v3/agreements/{_agreement(agreement_id)}",
+                {"pricing": {"amount": int(amount)}}, _key(idempotency_key))
+
+
 def create_charge(agreement_id: str, body: dict[str, Any],
                   idempotency_key: str) -> dict[str, Any]:
     """`POST /recurring/v3/agreements/{id}/charges`: `{chargeId}`."""

@@ -222,7 +222,7 @@ def test_a_monthly_vipps_gift_is_stopped_from_the_portal_after_confirming(
         client, vipps_gift):
     donor = signed_in(client)
     home = donor.get("/my?lang=en").body.decode()
-    assert "150,00\u00a0kr a month" in home and "can be stopped here" in home
+    assert "150,00\u00a0kr a month" in home and "can be changed or stopped here" in home
     asked, sent = change(donor, "stop", gift=REFERENCE)
     assert "Stop your monthly gift?" in asked.body.decode()
     done = donor.post("/my/monthly?lang=en", {**sent, "_confirmed": "yes"},
@@ -236,6 +236,16 @@ def test_a_monthly_vipps_gift_is_stopped_from_the_portal_after_confirming(
 def test_a_monthly_vipps_gift_cannot_be_paused_here_and_the_form_says_why(
         client, vipps_gift):
     answer, _ = change(signed_in(client), "pause", gift=REFERENCE)
-    assert answer.status_code == 422 and "can only be stopped here" in \
-        answer.body.decode()
+    assert answer.status_code == 422 and "cannot be paused" in answer.body.decode()
     assert MonthlyGift.get(REFERENCE).status == "active"
+
+
+def test_a_donor_changes_the_amount_of_a_monthly_vipps_gift_once(client, vipps_gift):
+    donor = signed_in(client)
+    answer, sent = change(donor, "amount", gift=REFERENCE, amount="200")
+    assert "Your monthly gift is now 200,00\u00a0kr a month" in answer.body.decode()
+    again = donor.post("/my/monthly?lang=en", sent, page="/my?lang=en")  # sent twice
+    assert again.status_code == 200
+    gift = MonthlyGift.get(REFERENCE)
+    assert int(gift.amount) == 200_00 and gift.status == "active"
+    assert len(donor_audit("amount")) == 1

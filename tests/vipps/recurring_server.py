@@ -120,8 +120,20 @@ class LocalRecurring:
         agreement = self.agreements.get(request.path.rsplit("/", 1)[-1])
         if agreement is None:
             return recurring_problem(404, "Not Found", "Agreement not found")
-        if json.loads(request.get_data()).get("status") == "STOPPED":
+        patch = json.loads(request.get_data())
+        if patch.get("status") == "STOPPED":
             agreement["status"] = "STOPPED"
+        pricing = patch.get("pricing")
+        if pricing is not None:  # AgreementPricingUpdateRequest, LEGACY only
+            amount = pricing.get("amount")
+            if agreement["status"] != "ACTIVE":
+                return recurring_problem(400, "Bad Request",
+                                         "Only an active agreement can be updated",
+                                         instance=request.path)
+            if not isinstance(amount, int) or amount < 100:
+                return recurring_problem(400, "Bad Request", "Invalid amount",
+                                         instance=request.path, field="pricing.amount")
+            agreement["amount"] = amount
         return Response(status=204)
 
     def _create_charge(self, request):

@@ -223,3 +223,31 @@ def test_a_month_vipps_still_tries_is_asked_about_again_the_next_day(
     recurring.process_due(due + timedelta(days=2))  # taken on a retry day
     assert run_on(recurring, due + timedelta(days=2))["past_due_credited"] == 1
     assert Donation.get(key).credited
+
+
+def test_a_new_monthly_amount_goes_to_vipps_once_and_the_next_charge_takes_it(
+        client, funds, recurring):
+    from chalicelib.vipps import stopping
+
+    gift = active_gift(client, recurring)
+    reference = str(gift.subscription_id)
+    for _ in range(2):  # the same change sent again: the same key
+        stopping.change_amount(reference, 200_00, "amt-test-key-1")
+    patches = recurring.requests("PATCH", r"/recurring/v3/agreements/[^/]+")
+    assert [p.json for p in patches] == [{"pricing": {"amount": 200_00}}] * 2
+    assert {p.headers["Idempotency-Key"] for p in patches} == {"amt-test-key-1"}
+    assert recurring.agreements[str(gift.agreement_id)]["amount"] == 200_00
+    due = date.fromisoformat(str(gift.next_due))
+    run_on(recurring, due - timedelta(days=3))
+    [request] = created(recurring)
+    assert request.json["amount"] == 200_00
+
+
+def test_vipps_refusing_a_new_amount_changes_nothing_here(client, funds, recurring):
+    from chalicelib.vipps import stopping
+
+    gift = active_gift(client, recurring)
+    recurring.set_status(str(gift.agreement_id), "STOPPED")  # stopped in the app
+    with pytest.raises(stopping.ChangeRefused):
+        stopping.change_amount(str(gift.subscription_id), 200_00, "amt-test-key-2")
+    assert int(MonthlyGift.get(str(gift.subscription_id)).amount) == AMOUNT
