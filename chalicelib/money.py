@@ -27,6 +27,13 @@ def format_nok(ore: int | None) -> str:
     return f"{sign}{whole},{rest:02d}\u00a0kr"
 
 
+def kroner_text(ore: int) -> str:
+    """Øre as a form field shows kroner: "500", "500,50" (what
+    `kroner_field` reads back)."""
+    kroner, rest = divmod(int(ore), 100)
+    return f"{kroner}" if not rest else f"{kroner},{rest:02d}"
+
+
 def format_money(minor: int | None, currency: str | None) -> str:
     """An amount in a currency's minor units (øre, cents), NOK as kroner."""
     if minor is None:

@@ -24,6 +24,9 @@ class TaxYearLimits(BaseModel):
     closed = BooleanAttribute(default=False)  # no new requests for this year
     updated_by = UnicodeAttribute()
     updated_at = UTCDateTimeAttribute()
+    # On the copy a form's one-time nonce leaves ("request#<id>", limits.py):
+    # what that form asked for, so the same nonce is never applied twice.
+    request_hash = UnicodeAttribute(null=True)
 
 
 class RequestsByYear(GlobalSecondaryIndex):
