@@ -60,7 +60,8 @@ audit-verify: compile
 deploy: compile
 	$(PY) -m devtools.deploy
 
-# make secrets STACK=...: asks for the secrets and stores them in Parameter Store.
+# make secrets STACK=... [SKATTEETATEN_KEY_FILE=key.pem]: asks for the secrets and
+# stores them in Parameter Store (the Maskinporten key from that PEM file).
 secrets: $(STAMP)
 	$(PY) -m devtools.secrets
 
