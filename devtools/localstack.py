@@ -139,6 +139,8 @@ def _not_found_gateway_class():
                     raise
                 headers = {k: v for k, v in not_found.HEADERS.items()
                            if k != "Strict-Transport-Security"}  # plain http here
+                # and its stylesheet is at an http: address
+                headers["Content-Security-Policy"] = "sandbox; default-src http: https:"
                 return {"statusCode": 404, "headers": headers,
                         "multiValueHeaders": {}, "body": not_found.page("/")}
 

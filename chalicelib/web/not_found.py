@@ -35,7 +35,8 @@ HEADERS = {
 
 
 def page(home_url: str) -> str:
-    """The whole page; `home_url` is the front page's absolute address."""
+    """The whole page; `home_url` is the front page's absolute address,
+    ending in `/` (the stylesheet is at `<home_url>static/app.css`)."""
     title = " · ".join(escape(translate(lang, TITLE)) for lang in PUBLIC_LANGUAGES)
     sections = "\n".join(
         f'<section lang="{lang}">\n<h1>{escape(translate(lang, TITLE))}</h1>\n'
@@ -47,5 +48,7 @@ def page(home_url: str) -> str:
     return (f'<!doctype html>\n<html lang="{PUBLIC_LANGUAGES[0]}">\n<head>\n'
             '<meta charset="utf-8">\n'
             '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+            # the site's own stylesheet (an https: address, as the CSP allows)
+            f'<link rel="stylesheet" href="{escape(home_url)}static/app.css">\n'
             f"<title>{title}</title>\n</head>\n<body>\n<main>\n{sections}\n</main>\n"
             "</body>\n</html>\n")

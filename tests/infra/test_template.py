@@ -277,8 +277,9 @@ def test_an_address_that_matches_no_route_gets_the_404_page_in_every_language(
     for body in response["responseTemplates"].values():
         parts = body["Fn::Join"][1]
         texts, homes = parts[::2], parts[1::2]
-        assert len(homes) == 3 and all(h == homes[0] for h in homes)
+        assert len(homes) == 4 and all(h == homes[0] for h in homes)
         page, home = "HOME".join(texts), homes[0]
+        assert '<link rel="stylesheet" href="HOMEstatic/app.css">' in page
         assert "Fant ikke siden" in page and "Page not found" in page
         assert "Página no encontrada" in page
         assert '<a href="HOME">Gå til forsiden</a>' in page
