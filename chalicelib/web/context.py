@@ -230,6 +230,7 @@ class RequestContext:
         real_get = self.method == "GET" and not self.replaying
         languages = self.languages if real_get else ()
         shown = self._take_flash() if real_get and failure is None else None
+        flash, flash_params = shown or (None, {})
         body = render(
             template,
             self.lang,
@@ -241,7 +242,8 @@ class RequestContext:
             languages=languages,
             form_failure=failure,
             language_names=i18n.LANGUAGE_NAMES,
-            flash=shown,
+            flash=flash,
+            flash_params=flash_params,
             menu=(menu := self._menu()),
             waiting=self._waiting() if menu and self.method == "GET" else {},
             **context,
@@ -252,19 +254,20 @@ class RequestContext:
             headers={"Content-Type": "text/html; charset=utf-8"},
         )
 
-    def redirect(self, location: str, status: int = 303,
-                 flash: str | None = None) -> Response:
+    def redirect(self, location: str, status: int = 303, flash: str | None = None,
+                 flash_params: dict[str, str] | None = None) -> Response:
         """A redirect to an app path (given without the stage prefix) or a URL;
-        `flash`: a message id the page there shows once (web/flash.py)."""
+        `flash`: a message id (with its `flash_params`) the page there shows
+        once (web/flash.py)."""
         if flash:
+            token = one_time.token_for(location, flash, self.session_key, flash_params)
             self.set_cookies.append(cookie_header(
-                one_time.COOKIE, one_time.token_for(location, flash, self.session_key),
-                max_age=one_time.SECONDS))
+                one_time.COOKIE, token, max_age=one_time.SECONDS))
         return Response(
             "", status_code=status, headers={"Location": self.url(location)}
         )
 
-    def _take_flash(self) -> str | None:
+    def _take_flash(self) -> tuple[str, dict[str, str]] | None:
         """The one-time message waiting for this page, cleared as it is shown."""
         token = self.cookies.get(one_time.COOKIE, "")
         if not token:

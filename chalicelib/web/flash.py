@@ -5,7 +5,9 @@ is held."))`: the message id travels in a signed cookie, bound to that path
 and to this browser's session, for a few minutes. The next page drawn at that
 path shows it once at the top (templates/base.html, translated there) and
 clears the cookie: a reload, a bookmark or a shared link shows nothing, and
-only a message id the app itself signed is ever shown.
+only a message id the app itself signed is ever shown. Its `%(name)s`
+parameters (short texts such as a staff member's email, never client data)
+travel signed beside it and are escaped when drawn.
 """
 
 from __future__ import annotations
@@ -20,17 +22,29 @@ PURPOSE = "flash"
 SECONDS = 300
 
 
-def token_for(location: str, message: str, owner: str) -> str:
-    """The cookie's value: `message` for the page at `location` (an app path,
-    its query and fragment ignored) of the session `owner`."""
-    fields = {"p": urlsplit(location).path or "/", "m": message, "o": owner}
+PARAM_LIMIT = 120  # characters of one parameter
+
+
+def token_for(location: str, message: str, owner: str,
+              params: dict[str, str] | None = None) -> str:
+    """The cookie's value: `message` (with its `params`) for the page at
+    `location` (an app path, its query and fragment ignored) of the session
+    `owner`."""
+    fields: dict[str, object] = {"p": urlsplit(location).path or "/", "m": message,
+                                 "o": owner}
+    if params:
+        fields["a"] = {str(k): str(v)[:PARAM_LIMIT] for k, v in params.items()}
     return signing.sign(PURPOSE, fields, int(time.time()) + SECONDS)
 
 
-def message_of(token: str, path: str, owner: str) -> str | None:
-    """The message id of a valid cookie for this page and session, else None."""
+def message_of(token: str, path: str, owner: str
+               ) -> tuple[str, dict[str, str]] | None:
+    """The message id and its parameters of a valid cookie for this page and
+    session, else None."""
     fields = signing.read(PURPOSE, token) if token else None
     if not fields or fields.get("p") != path or fields.get("o") != owner:
         return None
-    message = fields.get("m")
-    return message if isinstance(message, str) and message else None
+    message, params = fields.get("m"), fields.get("a") or {}
+    if not isinstance(message, str) or not message or not isinstance(params, dict):
+        return None
+    return message, {str(k): str(v) for k, v in params.items()}

@@ -59,3 +59,17 @@ def test_a_forged_confirmation_cookie_shows_nothing(client, session_as):
         "Cookie": f"{coordinator.cookie}; flash=eyJtIjoiWW91IHdvbiJ9.0000"})
     assert 'id="flash"' not in forged.body.decode()
     assert forged.status_code == 200
+
+
+def test_a_confirmations_parameters_are_shown_escaped(client, session_as):
+    from chalicelib.auth.tokens import verify
+    from chalicelib.web import flash
+
+    admin = session_as("admin")
+    owner = verify(admin.token)["jti"]
+    token = flash.token_for("/staff/users", "%(email)s was removed; their sessions "
+                            "ended.", owner, {"email": "<b>x@example.org</b>"})
+    page = client.get("/staff/users?lang=en", headers={
+        "Cookie": f"{admin.cookie}; flash={token}"}).body.decode()
+    assert "&lt;b&gt;x@example.org&lt;/b&gt; was removed" in page
+    assert "<b>x@example.org</b>" not in page
