@@ -133,24 +133,27 @@ def publish(figures: list[Figure], rank: Callable[[str], Callable[[str], Any]]
     return [_hide(f) if (f.section, f.key) in hide else f for f in figures]
 
 
-def annual_report(year: int, _: Gettext, publication: bool = False) -> Report:
-    """Every figure of `year`; `publication` hides counts below 3 and what
-    would let them be derived (`publish`)."""
+def annual_report(year: int, _: Gettext, publication: bool = False,
+                  lang: str = "nb") -> Report:
+    """Every figure of `year`, named in `lang` (`_` translates into it);
+    `publication` hides counts below 3 and what would let them be derived
+    (`publish`)."""
     from chalicelib.allocation import yearly
+    from chalicelib.web.render import month_text
 
     figures: list[Figure] = []
     money = yearly.money_in(year)
     by_channel = sorted(money.by_channel.items())
     figures += [Figure("donations", f"{channel}#{month}",
                        f"{_(CHANNELS[channel]) if channel in CHANNELS else channel} "
-                       f"{month}", count, amount)
+                       f"{month_text(month, lang)}", count, amount)
                 for (channel, month), (count, amount) in by_channel]
     figures.append(Figure("donations", "total", _("Total"),
                           sum(c for c, _a in money.by_channel.values()),
                           sum(a for _c, a in money.by_channel.values())))
     figures.append(Figure("donors", "donors", _("Donors"), money.donor_count))
-    figures += [Figure("earmarked", fund_id, name, count, amount)
-                for fund_id, (name, count, amount) in sorted(money.earmarked.items())]
+    figures += [Figure("earmarked", fund_id, names.in_language(lang), count, amount)
+                for fund_id, (names, count, amount) in sorted(money.earmarked.items())]
     figures += _inkind(year, _)
     figures += _cash(year, _)
     figures.append(Figure("clients", "clients", _("Distinct clients"),

@@ -24,7 +24,7 @@ def _report(ctx, year: str) -> report.Report:
     wanted = report.parse_year(year)
     publication = ctx.query.get("publication") in ("1", "true", "yes")
     record(ctx.user.actor, "read", "annual_report", str(wanted))
-    return report.annual_report(wanted, ctx.gettext, publication)
+    return report.annual_report(wanted, ctx.gettext, publication, ctx.lang)
 
 
 @page(bp, "/staff/reports", roles=REPORT_ROLES)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
+from chalicelib.errors import Names
 from chalicelib.funds.models import Fund, LedgerEntry
 from chalicelib.funds.service import list_funds
 
@@ -17,16 +18,17 @@ class MoneyIn:
     by_channel: dict[tuple[str, str], tuple[int, int]] = field(default_factory=dict)
     donors: int = 0
     gift_donors: set[str] = field(default_factory=set)
-    earmarked: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # fund id -> the fund's names, gifts, amount
+    earmarked: dict[str, tuple[Names, int, int]] = field(default_factory=dict)
 
     def add(self, channel: str, month: str, fund: Fund | None, amount: int,
             count: int = 1) -> None:
         had, total = self.by_channel.get((channel, month), (0, 0))
         self.by_channel[(channel, month)] = (had + count, total + amount)
         if fund is not None and fund.restricted:
-            _name, had, total = self.earmarked.get(fund.fund_id, ("", 0, 0))
-            self.earmarked[fund.fund_id] = (fund.name("en"), had + count,
-                                            total + amount)
+            names = Names(fund.names, str(fund.fund_id))
+            _names, had, total = self.earmarked.get(fund.fund_id, (names, 0, 0))
+            self.earmarked[fund.fund_id] = (names, had + count, total + amount)
 
     @property
     def donor_count(self) -> int:

@@ -7,13 +7,15 @@ import io
 from chalice import Blueprint, Response
 
 from chalicelib.audit import service as audit
-from chalicelib.auth.roles import ADMIN
+from chalicelib.auth.roles import ADMIN, ROLE_NAMES
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import page
 from chalicelib.web.spreadsheet import safe_cell
 
 bp = Blueprint(__name__)
+# Who wrote an entry: a role, or the public (a donor, a pledge, a sign-up).
+WRITERS = {**ROLE_NAMES, "public": N_("The public")}
 add_staff_link("/staff/audit", N_("Audit log"), (ADMIN,), order=95)
 
 
@@ -39,7 +41,8 @@ def recent_entries(ctx):
     entries, more = audit.search(filters, limit=200)
     return ctx.render("audit/recent.html", status=400 if fields else 200,
                       entries=entries, more=more, filters=filters, fields=fields,
-                      query=ctx.query, actions=audit.ACTIONS)
+                      query=ctx.query, actions=audit.ACTIONS,
+                      record_types=audit.RECORD_TYPES, role_names=WRITERS)
 
 
 @page(bp, "/staff/audit.csv", roles=(ADMIN,))

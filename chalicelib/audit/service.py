@@ -120,6 +120,48 @@ ACTIONS = {
     "role_change": N_("Roles changed"),
     "user_removed": N_("User removed"),
 }
+# What kind of record an entry touched, as the viewer names it; a type not
+# listed shows as stored.
+RECORD_TYPES = {
+    "allocation_view": N_("Allocation view"),
+    "annual_report": N_("Annual figures"),
+    "audit": N_("Audit log"),
+    "campaign": N_("Campaign"),
+    "cash_box": N_("Cash box"),
+    "cash_topup": N_("Cash box top-up"),
+    "client": N_("Client"),
+    "count_link": N_("Link to confirm free places"),
+    "disbursement": N_("Payment to a client"),
+    "disbursement_report": N_("Emergency cash report"),
+    "donation": N_("Online donation"),
+    "donor": N_("Donor"),
+    "gift": N_("Offline gift"),
+    "hold": N_("Bed hold"),
+    "inkind_assembly": N_("Kits assembled"),
+    "inkind_receipt": N_("In-kind gift received"),
+    "ledger": N_("Fund ledger"),
+    "login": N_("Login"),
+    "opening": N_("Opening balance"),
+    "outbox": N_("Mail"),
+    "pledge": N_("In-kind pledge"),
+    "referral": N_("Referral"),
+    "referral_offer": N_("Referral offer"),
+    "referral_offers": N_("Referral offers"),
+    "session": N_("Session"),
+    "shelter": N_("Shelter"),
+    "shelter_address": N_("Shelter address"),
+    "stay": N_("Stay"),
+    "stripe_event": N_("Stripe event"),
+    "tax-request": N_("Tax deduction request"),
+    "thank_you_list": N_("Thank-you list"),
+    "retention-run": N_("Retention run"),
+    "user": N_("User"),
+    "vipps_charge": N_("Vipps monthly charge"),
+    "vipps_settlement": N_("Vipps settlement"),
+    "volunteer": N_("Volunteer (person)"),
+    "volunteer-clearance": N_("Volunteer clearance"),
+    "volunteer-task": N_("Volunteer task"),
+}
 
 @dataclass(frozen=True)
 class Filters:

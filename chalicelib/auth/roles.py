@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from chalicelib.audit.service import Actor
+from chalicelib.errors import N_
 
 ADMIN = "admin"
 FINANCE = "finance"
@@ -17,6 +18,10 @@ ALL_ROLES = (ADMIN, FINANCE, STAFF, COORDINATOR, VOLUNTEER, SHELTER)
 # Employees: everyone who may open the staff pages (volunteers are not staff).
 STAFF_ROLES = (STAFF, FINANCE, COORDINATOR, ADMIN)
 ANY_USER = ALL_ROLES
+# A role as pages name it (the audit log's "who", a user's roles).
+ROLE_NAMES = {ADMIN: N_("Administrator"), FINANCE: N_("Finance"), STAFF: N_("Staff"),
+              COORDINATOR: N_("Coordinator"), VOLUNTEER: N_("Volunteer (role)"),
+              SHELTER: N_("Partner shelter")}
 
 
 class User(NamedTuple):

@@ -8,7 +8,7 @@ import time
 
 from chalicelib import privacy
 from chalicelib.audit.service import Actor
-from chalicelib.errors import N_, Conflict, ValidationFailed
+from chalicelib.errors import N_, Conflict, Names, ValidationFailed
 from chalicelib.funds import rules
 from chalicelib.funds.models import Fund
 from chalicelib.funds.purposes import PURPOSES
@@ -180,7 +180,7 @@ def transfer(
     if "cash_box" in (source.kind, target.kind):
         raise ValidationFailed({"from_fund": N_("Choose a fund.")})
     if not may_receive(source, target):
-        raise RestrictedMoney(source=source.name("en"))
+        raise RestrictedMoney(source=Names(source.names, source.fund_id))
     return post_movement(
         movement_id,
         "transfer",

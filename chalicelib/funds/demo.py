@@ -81,5 +81,5 @@ def load() -> None:
             "opening",
             [Posting(fund_id, opening * 100)],
             SYSTEM,
-            memo="Opening balance (demo)",
+            memo="Inngående saldo (demo)",  # staff write memos in bokmål
         )

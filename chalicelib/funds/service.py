@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
 from chalicelib.audit.service import Actor
-from chalicelib.errors import N_, Conflict, NotFound
+from chalicelib.errors import N_, Conflict, Names, NotFound
 from chalicelib.funds.models import Fund, FundMonth, LedgerEntry, Movement
 from chalicelib.money import format_nok
 from chalicelib.uow import REPLAY, Audit, UnitOfWork
@@ -236,8 +236,9 @@ def _refused(fund_id: str, currency: str, read_version: int | None) -> Exception
     if fund.currency != currency:
         return Conflict()
     if read_version != -1 and fund.version != read_version:
-        return FundChanged(fund=fund.name("en"))
-    return FundExhausted(fund=fund.name("en"), balance=format_nok(int(fund.balance)))
+        return FundChanged(fund=Names(fund.names, fund.fund_id))
+    return FundExhausted(fund=Names(fund.names, fund.fund_id),
+                         balance=format_nok(int(fund.balance)))
 
 
 def ledger_page(

@@ -8,6 +8,7 @@ import re
 from datetime import UTC, date, datetime
 
 from chalicelib import privacy
+from chalicelib.core.clock import day_text
 from chalicelib.errors import N_, Conflict, Names, NotFound, ValidationFailed
 from chalicelib.inkind.models import Item
 
@@ -67,7 +68,8 @@ def list_items() -> list[Item]:
 
 def check_not_expired(item: Item, on: date | None = None) -> None:
     if item.expires_on and date.fromisoformat(item.expires_on) < (on or today()):
-        raise ItemExpired(item=Names(item.names, item.item_id), date=item.expires_on)
+        raise ItemExpired(item=Names(item.names, item.item_id),
+                          date=day_text(item.expires_on))
 
 
 def quantity_of(value: object, field: str = "quantity") -> int:
@@ -97,15 +99,27 @@ def location_of(value: object, field: str = "location") -> str:
 
 
 def parse_components(text: str) -> list[dict]:
-    """'toothbrush:1, soap:2' as kit components; every item must exist."""
+    """'Såpe:1, Håndkle:2' as kit components: each item by its name in any
+    language (or its id), in any case; every item must exist."""
+    parts = [p.strip() for p in (text or "").split(",") if p.strip()]
+    known: dict[str, str] = {}
+    for item in list_items() if parts else []:
+        for name in (*_names_of(item), item.item_id):
+            known.setdefault(name.casefold(), item.item_id)
     components = []
-    for part in filter(None, (p.strip() for p in (text or "").split(","))):
-        item_id, _, count = part.partition(":")
-        get_item(item_id.strip())
-        components.append(
-            {"item_id": item_id.strip(), "quantity": quantity_of(count or "1")}
-        )
+    for part in parts:
+        name, _, count = part.partition(":")
+        item_id = known.get(name.strip().casefold())
+        if item_id is None:
+            unknown = UnknownItem(item=name.strip()[:64])
+            unknown.field = "components"
+            raise unknown
+        components.append({"item_id": item_id, "quantity": quantity_of(count or "1")})
     return components
+
+
+def _names_of(item: Item) -> list[str]:
+    return [str(name) for name in Names(item.names).values() if name]
 
 
 def save_item(
@@ -131,7 +145,7 @@ def save_item(
     if not isinstance(value, int) or value < 0:
         fields["value"] = N_("Enter an amount in NOK.")
     if kind == "kit" and not components:
-        fields["components"] = N_("A kit lists its items, e.g. soap:1, towel:2.")
+        fields["components"] = N_("A kit lists its items, e.g. Soap:1, Towel:2.")
     # Givers read item names on the public needs page.
     identity = privacy.refusals({f"name_{k}": v for k, v in names.items()},
                                 privacy.PUBLIC)

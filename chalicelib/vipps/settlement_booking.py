@@ -21,7 +21,7 @@ from typing import Any
 from chalicelib.audit.service import Actor
 from chalicelib.donations.crediting import Retry
 from chalicelib.donations.models import Donation
-from chalicelib.errors import N_, Conflict, ValidationFailed
+from chalicelib.errors import N_, Conflict, Names, ValidationFailed
 from chalicelib.funds.service import FundExhausted, Posting, get_fund, post_movement
 from chalicelib.gifts.service import GiftInput, gift_movement_id, new_gift
 from chalicelib.money import format_nok
@@ -161,7 +161,8 @@ def _check_fee_fund(draft: SettlementImport, fees: dict[str, int]) -> None:
     fund = get_fund(str(draft.fee_fund_id))
     total = sum(fees.values())
     if total > int(fund.balance):
-        raise FundExhausted(fund=fund.name("en"), balance=format_nok(int(fund.balance)))
+        raise FundExhausted(fund=Names(fund.names, fund.fund_id),
+                            balance=format_nok(int(fund.balance)))
 
 
 def book(import_id: str, actor: Actor) -> SettlementImport:

@@ -46,6 +46,7 @@ def environment(lang: str, source: bool = False) -> Any:
     env.filters["decimal"] = lambda number, places=2: decimal_text(number, lang, places)
     env.filters["channel"] = lambda code: (
         catalog.gettext(CHANNELS[code]) if code in CHANNELS else code)
+    env.filters["reference"] = lambda text: reference_text(text, catalog.gettext)
     env.filters["nok"] = format_nok
     env.filters["money"] = format_money
     _vocabulary(env, catalog)
@@ -86,6 +87,15 @@ def _form_view(context: Any, name: str = "") -> FormView:
     return FormView(name, context.get("form_failure"))
 
 
+def reference_text(reference: str | None, gettext: Any) -> str:
+    """A gift's id as people read it: `bank#DEMO-BANK-0001` is `Bank
+    transfer DEMO-BANK-0001` (the channel by name); others as they are."""
+    channel, hash_, rest = str(reference or "").partition("#")
+    if hash_ and channel in CHANNELS:
+        return f"{gettext(CHANNELS[channel])} {rest}"
+    return str(reference or "")
+
+
 BABEL_LOCALES = {"nb": "nb_NO", "en": "en_GB", "es": "es_ES"}
 
 
@@ -99,6 +109,17 @@ def decimal_text(number: float | int | None, lang: str, places: int = 2) -> str:
     pattern = "#,##0" + ("." + "#" * places if places else "")
     return str(format_decimal(number, format=pattern,
                               locale=BABEL_LOCALES.get(lang, "nb_NO")))
+
+
+def month_text(month: str, lang: str) -> str:
+    """`2026-12` as the page's language names it: `desember 2026`."""
+    from datetime import date
+
+    from babel.dates import format_date
+
+    year, number = (int(part) for part in month.split("-")[:2])
+    return str(format_date(date(year, number, 1), "LLLL y",
+                           locale=BABEL_LOCALES.get(lang, "nb_NO")))
 
 
 def render(
