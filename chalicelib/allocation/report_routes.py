@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from chalice import Response
-
 from chalicelib.allocation import report
 from chalicelib.allocation.routes import bp
 from chalicelib.audit.service import record
@@ -14,7 +12,7 @@ from chalicelib.errors import N_
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import api, page
 from chalicelib.web.schema import BOOL, array, integer, obj, text
-from chalicelib.web.spreadsheet import safe_cell
+from chalicelib.web.spreadsheet import csv_response, csv_text, kroner, number
 
 REPORT_ROLES = (FINANCE, STAFF)  # admin passes too
 add_staff_link("/staff/reports", N_("Annual figures"), REPORT_ROLES, order=85)
@@ -43,11 +41,8 @@ def annual(ctx, year):
 def annual_csv(ctx, year):
     built = _report(ctx, year)
     suffix = "-publication" if built.publication else ""
-    return Response(
-        as_csv(built, ctx.gettext),
-        headers={"Content-Type": "text/csv; charset=utf-8",
-                 "Content-Disposition":
-                     f'attachment; filename="figures-{built.year}{suffix}.csv"'})
+    return csv_response(f"figures-{built.year}{suffix}.csv",
+                        as_csv(built, ctx.gettext, ctx.lang))
 
 
 @api(bp, "/api/reports/{year}", roles=REPORT_ROLES,
@@ -60,25 +55,16 @@ def annual_json(ctx, year):
 
 
 
-def _decimal(ore: int) -> str:
-    kroner, rest = divmod(abs(ore), 100)
-    return f"{'-' if ore < 0 else ''}{kroner}.{rest:02d}"
-
-
-def as_csv(built: report.Report, _) -> str:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["section", "key", "label", "count", "amount_nok", "quantity"])
+def as_csv(built: report.Report, _, lang: str) -> str:
+    """One row per figure: its section and name, in `lang`."""
     hidden = _("hidden")
-    for figure in built.figures:
-        count = hidden if figure.suppressed else (
-            "" if figure.count is None else str(figure.count))
-        amount = hidden if figure.suppressed else (
-            "" if figure.amount is None else _decimal(figure.amount))
-        quantity = "" if figure.quantity is None else f"{figure.quantity:g}"
-        writer.writerow([figure.section, safe_cell(figure.key), safe_cell(figure.label),
-                         count, amount, quantity])
-    return out.getvalue()
+    header = [_(title) for title in (N_("Section"), N_("Name"), N_("Count"),
+                                     N_("Amount (NOK)"), N_("Units or hours"))]
+    return csv_text(header, (
+        (_(report.SECTIONS.get(figure.section, figure.section)), figure.label,
+         hidden if figure.suppressed else (
+             "" if figure.count is None else str(figure.count)),
+         hidden if figure.suppressed else (
+             "" if figure.amount is None else kroner(figure.amount, lang)),
+         "" if figure.quantity is None else number(figure.quantity, lang))
+        for figure in built.figures))

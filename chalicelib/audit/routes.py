@@ -1,21 +1,22 @@
 """The audit log viewer (admins): filter by user, action, record and period;
 the same selection as CSV. Every read of the log is itself audited."""
 
-import csv
-import io
-
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib.audit import service as audit
 from chalicelib.auth.roles import ADMIN, ROLE_NAMES
+from chalicelib.core.clock import oslo_time
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import page
-from chalicelib.web.spreadsheet import safe_cell
+from chalicelib.web.spreadsheet import csv_response, csv_text
 
 bp = Blueprint(__name__)
 # Who wrote an entry: a role, or the public (a donor, a pledge, a sign-up).
 WRITERS = {**ROLE_NAMES, "public": N_("The public")}
+CSV_HEADER = (N_("When (Norwegian time)"), N_("Time as stored (UTC)"), N_("User id"),
+              N_("Roles"), N_("Action code"), N_("Record type"), N_("Record id"),
+              N_("Digest"))
 add_staff_link("/staff/audit", N_("Audit log"), (ADMIN,), order=95)
 
 
@@ -50,15 +51,10 @@ def entries_csv(ctx):
     filters = audit.parse_filters(ctx.query)
     _read(ctx, filters, "csv")
     entries, _ = audit.search(filters, limit=50_000)
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(["time_utc", "actor", "roles", "action", "record_type",
-                     "record_id", "digest"])
-    for entry in entries:
-        writer.writerow([safe_cell(str(value)) for value in (
-            entry.entry_id.split("#")[0], entry.actor, entry.roles, entry.action,
-            entry.record_type, entry.record_id, entry.digest or "")])
+    header = [ctx.gettext(title) for title in CSV_HEADER]
+    # Then the cells as stored, so each row can be checked against its digest.
+    rows = ((oslo_time(entry.at), entry.entry_id.split("#")[0], entry.actor,
+             entry.roles, entry.action, entry.record_type, entry.record_id,
+             entry.digest or "") for entry in entries)
     name = f"audit-{filters.first_day}-{filters.last_day}.csv"
-    return Response(out.getvalue(), headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_response(name, csv_text(header, rows))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib import idempotency
 from chalicelib.audit.service import record, record_many
@@ -34,11 +34,16 @@ from chalicelib.web.schema import (
     one_of,
     text,
 )
+from chalicelib.web.spreadsheet import csv_response, csv_text, kroner
 
 bp = Blueprint(__name__)
 PAYERS = (STAFF, FINANCE, ADMIN)
 METHOD_LABELS = {"cash": N_("Cash"), "payment_card": N_("Payment card"),
                  "bank_transfer": N_("Bank transfer")}
+STATUS_LABELS = {"paid": N_("paid"), "pending": N_("pending"),
+                 "rejected": N_("rejected"), "reversed": N_("reversed")}
+# What a row of the year's totals adds up (disbursements/totals.py).
+REPORT_KINDS = {"all": N_("All payments"), "purpose": N_("Purpose"), "fund": N_("Fund")}
 DECIDERS = (FINANCE, ADMIN)
 DECIDED = {"approve": N_("Approved and paid."),
            "reject": N_("Rejected. The reason is kept with the payment for the "
@@ -330,37 +335,17 @@ def _reversal_question(ctx, item, form: dict[str, str]) -> confirm.Question:
 @page(bp, "/staff/clients/{client_code}/disbursements.csv", roles=PAYERS)
 def client_csv(ctx, client_code):
     items = service.for_client(client_code, ctx.user.actor)
-    rows = [
-        [
-            i.created_at.date().isoformat(),
-            i.purpose,
-            i.method,
-            i.fund_id,
-            i.status,
-            int(i.amount),
-            f"{int(i.amount) / 100:.2f}",
-        ]
-        for i in items
-    ]
-    header = ["date", "purpose", "method", "fund", "status", "amount_ore", "amount_nok"]
-    return _csv(f"{items[0].client_code if items else 'client'}.csv", header, rows)
-
-
-def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
-    import csv
-    import io
-
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return Response(
-        out.getvalue(),
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{filename}"',
-        },
-    )
+    names = account_names(ctx.lang)
+    rows = ((oslo_day(i.created_at), ctx.gettext(PURPOSES.get(i.purpose, i.purpose)),
+             ctx.gettext(METHOD_LABELS.get(i.method, i.method)),
+             names.get(i.account, i.account),
+             ctx.gettext(STATUS_LABELS.get(i.status, i.status)),
+             kroner(int(i.amount), ctx.lang)) for i in items)
+    header = [ctx.gettext(title) for title in (
+        N_("Date"), N_("Purpose"), N_("Method"), N_("Paid from"), N_("Status"),
+        N_("Amount (NOK)"))]
+    return csv_response(f"{items[0].client_code if items else 'client'}.csv",
+                        csv_text(header, rows))
 
 
 @page(bp, "/staff/bridging", roles=PAYERS)
@@ -388,16 +373,29 @@ def report_page(ctx):
 @page(bp, "/staff/reports/disbursements.csv", roles=DECIDERS)
 def report_csv(ctx):
     year = _year(ctx)
-    rows = [
-        [month, kind, name, amount, f"{amount / 100:.2f}", count]
-        for month, kind, name, amount, count in sorted(totals.year_report(year)["rows"])
-    ]
+    funds = account_names(ctx.lang)
+    rows = ((month, ctx.gettext(REPORT_KINDS.get(kind, kind)),
+             _total_name(ctx, kind, name, funds), kroner(amount, ctx.lang), count)
+            for month, kind, name, amount, count
+            in sorted(totals.year_report(year)["rows"]))
     record(ctx.user.actor, "read", "disbursement_report", f"{year}.csv")
-    return _csv(
-        f"disbursements-{year}.csv",
-        ["month", "kind", "name", "amount_ore", "amount_nok", "count"],
-        rows,
-    )
+    header = [ctx.gettext(title) for title in (
+        N_("Month"), N_("Total of"), N_("Name"), N_("Amount (NOK)"), N_("Payments"))]
+    return csv_response(f"disbursements-{year}.csv", csv_text(header, rows))
+
+
+def _total_name(ctx, kind: str, name: str, funds: dict[str, str]) -> str:
+    """A month's total by name: a purpose, a fund, or a fund's purpose
+    (`general#purpose#food`: "Where the need is greatest: Food")."""
+    fund, _, purpose = name.partition("#purpose#")
+    if kind == "purpose":
+        return ctx.gettext(PURPOSES.get(name, name))
+    if kind != "fund":
+        return ""
+    shown = funds.get(fund, fund)
+    if not purpose:
+        return shown
+    return f"{shown}: {ctx.gettext(PURPOSES.get(purpose, purpose))}"
 
 
 @page(bp, "/staff/cash-boxes", methods=["GET", "POST"], roles=DECIDERS, form=True)

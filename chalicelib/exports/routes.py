@@ -3,10 +3,7 @@ and offline gifts. Each download is audit-logged as an export."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib.audit.service import record
 from chalicelib.auth.roles import FINANCE
@@ -15,7 +12,7 @@ from chalicelib.exports import service
 from chalicelib.money import CHANNELS
 from chalicelib.web.nav import add_staff_link
 from chalicelib.web.routing import page
-from chalicelib.web.spreadsheet import safe_cell
+from chalicelib.web.spreadsheet import csv_response, csv_text, kroner
 
 bp = Blueprint(__name__)
 READERS = (FINANCE,)  # admin passes every check
@@ -54,27 +51,19 @@ def donations_csv(ctx):
     record(ctx.user.actor, "export", "donation", wanted.describe())
     name = (f"donations-{wanted.date_from.isoformat()}-"
             f"{wanted.date_to.isoformat()}.csv")
-    return Response(body, headers={
-        "Content-Type": "text/csv; charset=utf-8",
-        "Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_response(name, body)
 
 
 def _csv(ctx, rows: list[service.Row], fund_names: dict[str, str]) -> str:
     from chalicelib.donations.service import list_campaigns
 
     campaigns = {c.campaign_id: c.name(ctx.lang) for c in list_campaigns()}
-    out = io.StringIO()
-    out.write("\ufeff")  # so a spreadsheet reads the file as UTF-8 (ø, ñ)
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([ctx.gettext(title) for title in HEADER])
-    for row in rows:
-        writer.writerow([safe_cell(str(cell)) for cell in (
-            row.day, ctx.gettext(KINDS[row.kind]),
-            ctx.gettext(CHANNELS[row.channel]) if row.channel in CHANNELS
-            else row.channel,
-            fund_names.get(row.fund_id, row.fund_id),
-            campaigns.get(row.campaign_id, row.campaign_id),
-            service.kroner(row.amount, ctx.lang),
-            service.kroner(row.refunded, ctx.lang),
-            service.kroner(row.amount - row.refunded, ctx.lang), row.reference)])
-    return out.getvalue()
+    return csv_text([ctx.gettext(title) for title in HEADER], (
+        (str(row.day), ctx.gettext(KINDS[row.kind]),
+         ctx.gettext(CHANNELS[row.channel]) if row.channel in CHANNELS
+         else row.channel,
+         fund_names.get(row.fund_id, row.fund_id),
+         campaigns.get(row.campaign_id, row.campaign_id),
+         kroner(row.amount, ctx.lang), kroner(row.refunded, ctx.lang),
+         kroner(row.amount - row.refunded, ctx.lang), row.reference)
+        for row in rows))

@@ -139,11 +139,3 @@ def _gifts(wanted: ExportFilter) -> list[Row]:
             if len(found) > MAX_ROWS:
                 raise _too_large()
     return found
-
-
-def kroner(ore: int, lang: str) -> str:
-    """Øre as a plain number of kroner a spreadsheet reads: no thousands
-    separator, a decimal comma in bokmål and Spanish, a point in English."""
-    sign = "-" if ore < 0 else ""
-    whole, rest = divmod(abs(int(ore)), 100)
-    return f"{sign}{whole}{'.' if lang == 'en' else ','}{rest:02d}"

@@ -309,19 +309,14 @@ def thanks_page(ctx):
 
 @page(bp, "/staff/inkind/thanks.csv", roles=THANKS)
 def thanks_csv(ctx):
-    from chalice import Response
+    from chalicelib.web.spreadsheet import csv_response
 
     year = _year(ctx)
     headers = [ctx.gettext(h) for h in ("Name", "Kind", "Gifts", "Value (NOK)")]
     record(ctx.user.actor, "read", "thank_you_list", f"{year}.csv")
-    body = thanks.as_csv(thanks.thank_you_list(year, ctx.lang), headers)
-    return Response(
-        body,
-        headers={
-            "Content-Type": "text/csv; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="thank-you-{year}.csv"',
-        },
-    )
+    body = thanks.as_csv(thanks.thank_you_list(year, ctx.lang), headers, ctx.gettext,
+                         ctx.lang)
+    return csv_response(f"thank-you-{year}.csv", body)
 
 
 # --- JSON API ----------------------------------------------------------------

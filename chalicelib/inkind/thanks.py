@@ -4,16 +4,15 @@ from the money areas through `chalicelib.core.thanks`)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from chalicelib.core.thanks import money_givers
+from chalicelib.errors import N_
 from chalicelib.inkind import stock
 from chalicelib.inkind.models import StockMovement
-from chalicelib.web.spreadsheet import safe_cell
+from chalicelib.web.spreadsheet import csv_text, kroner
 
-ANONYMOUS = "Anonymous givers"  # in-kind givers who did not want their name shown
+ANONYMOUS = N_("Anonymous givers")  # in-kind givers who did not want their name shown
 
 
 @dataclass
@@ -53,20 +52,14 @@ def describe_gifts(gifts: dict[str, int]) -> str:
     return ", ".join(f"{count} × {name}" for name, count in sorted(gifts.items()))
 
 
-def as_csv(rows: list[ThankYou], headers: list[str]) -> str:
-    """The list as CSV (name, kind, what, value in NOK with øre)."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow(
-            [
-                safe_cell(row.name),
-                row.kind,
-                safe_cell(describe_gifts(row.gifts)),
-                f"{row.value // 100}.{row.value % 100:02d}",
-            ]
-        )
-    return out.getvalue()
+def as_csv(rows: list[ThankYou], headers: list[str], gettext, lang: str) -> str:
+    """The list as CSV (name, kind, what, value in NOK with øre), in the
+    reader's language."""
+    from chalicelib.money import CHANNELS
+
+    return csv_text(headers, (
+        (gettext(row.name) if row.name == ANONYMOUS else row.name,
+         gettext(CHANNELS[row.kind]) if row.kind in CHANNELS else row.kind,
+         describe_gifts(row.gifts), kroner(row.value, lang)) for row in rows))
 
 

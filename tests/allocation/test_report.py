@@ -97,8 +97,8 @@ def test_counts_below_three_are_hidden_for_publication(
     assert "hidden" in page.body.decode()
     rows = list(csv.reader(io.StringIO(client.get(
         f"/staff/reports/{YEAR}/figures.csv?publication=1&lang=en",
-        headers=session_as("staff").headers()).body.decode())))
-    assert ["holds", "holds", "Holds placed", "hidden", "hidden", ""] \
+        headers=session_as("staff").headers()).body.decode()), delimiter=";"))
+    assert ["Holds that became stays", "Holds placed", "hidden", "hidden", ""] \
         in rows
 
 
@@ -107,13 +107,23 @@ def test_the_csv_export_has_one_row_per_figure(client, session_as, demo):
                           headers=session_as("finance").headers())
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.DictReader(io.StringIO(response.body.decode())))
+    rows = list(csv.DictReader(io.StringIO(response.body.decode().lstrip("\ufeff")),
+                               delimiter=";"))
     sections = figures(client)
     assert len(rows) == sum(len(v) for v in sections.values())
-    total = next(r for r in rows if r["section"] == "donations"
-                 and r["key"] == "total")
+    total = next(r for r in rows if r["Section"] == "Donations by channel and month"
+                 and r["Name"] == "Total")
     expected = next(f for f in sections["donations"] if f["key"] == "total")
-    assert total["amount_nok"] == f"{expected['amount'] // 100}.{expected['amount'] % 100:02d}"
+    assert total["Amount (NOK)"] == (
+        f"{expected['amount'] // 100}.{expected['amount'] % 100:02d}")
+
+
+def test_the_csv_names_its_columns_and_sections_in_bokmal(client, session_as, demo):
+    body = client.get(f"/staff/reports/{YEAR}/figures.csv",
+                      headers=session_as("finance").headers()).body.decode()
+    rows = list(csv.reader(io.StringIO(body.lstrip("\ufeff")), delimiter=";"))
+    assert rows[0] == ["Seksjon", "Navn", "Antall", "Beløp (kr)", "Enheter eller timer"]
+    assert ["Frivillige timer", "Timer"] == rows[-1][:2]
 
 
 def test_the_html_report_names_every_section_in_norwegian(client, session_as, demo):

@@ -71,7 +71,7 @@ def test_bridging_shows_who_waits_for_the_welfare_office(client, session_as):
                headers=bearer("staff"))
     page = client.get("/staff/bridging", headers=session_as("staff").headers())
     text = page.body.decode()
-    assert "K-2025-031" in text and "2099-01-15" in text
+    assert "K-2025-031" in text and "15.01.2099" in text
     assert "K-2025-040" not in text
     assert any(e.record_id == "K-2025-031" and e.action == "read" for e in recent())
     bad = client.put("/api/clients/K-2025-031/bridging",
@@ -94,7 +94,7 @@ def test_reports_sum_per_month_purpose_and_fund_and_export_csv(client, session_a
     csv = client.get("/staff/reports/disbursements.csv",
                      headers=session_as("finance").headers())
     assert csv.headers["Content-Type"].startswith("text/csv")
-    assert "purpose;food;15000;150.00;2" in csv.body.decode()
+    assert ";Formål;Mat;150,00;2" in csv.body.decode()
     assert client.get("/api/reports/disbursements",
                       headers=bearer("staff")).status_code == 403
 

@@ -181,8 +181,8 @@ def test_the_case_worker_downloads_a_clients_payments_as_csv(
     response = client.get("/staff/clients/K-2025-031/disbursements.csv",
                           headers=session_as("staff").headers())
     lines = response.body.decode().splitlines()
-    assert lines[0].startswith("date;purpose") and ";food;" in lines[1]
-    assert ";500.00" in lines[1]
+    assert lines[0].startswith("\ufeffDato;Formål") and ";Mat;" in lines[1]
+    assert lines[1].endswith(";500,00")
     assert any(e.record_id == "K-2025-031" and e.action == "read" for e in recent())
 
 

@@ -62,11 +62,24 @@ def test_finance_downloads_the_list_as_csv(client, session_as, demo_data,
                           headers=session_as("finance").headers())
     assert response.status_code == 200
     assert response.headers["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.body.decode())))
+    rows = spreadsheet_rows(response.body)
     assert rows[0] == ["Name", "Kind", "Gifts", "Value (NOK)"]
-    assert ["Fagforbundet Fjellby", "bank", "", "50000.00"] in rows
+    assert ["Fagforbundet Fjellby", "Bank transfer", "", "50000.00"] in rows
     festival = next(row for row in rows if row[0] == "Barnefestivalen Fjellby")
     assert festival[2] == "15 × Children's festival ticket" and festival[3] == "2250.00"
+
+
+def test_the_csv_reads_in_bokmal_with_a_decimal_comma(client, session_as, demo_data,
+                                                      money_givers):
+    rows = spreadsheet_rows(client.get(f"/staff/inkind/thanks.csv?year={YEAR}",
+                                       headers=session_as("finance").headers()).body)
+    assert rows[0] == ["Navn", "Type", "Gaver", "Verdi (kr)"]
+    assert ["Fagforbundet Fjellby", "Bankoverføring", "", "50000,00"] in rows
+
+
+def spreadsheet_rows(body: bytes) -> list[list[str]]:
+    """A CSV file as a spreadsheet in Norway reads it (BOM, ";")."""
+    return list(csv.reader(io.StringIO(body.decode().lstrip("\ufeff")), delimiter=";"))
 
 
 def test_the_thank_you_page_is_for_staff_and_finance_only(client, session_as,
@@ -84,7 +97,7 @@ def test_a_name_that_looks_like_a_formula_is_defused_in_the_csv(client, session_
                   [ReceiptLine("soap", 1)], STAFF)
     body = client.get(f"/staff/inkind/thanks.csv?year={YEAR}",
                       headers=session_as("staff").headers()).body.decode()
-    names = [row[0] for row in csv.reader(io.StringIO(body))]
+    names = [row[0] for row in spreadsheet_rows(body.encode())]
     assert "'=HYPERLINK(\"http://x\")" in names
     assert not any(name.startswith("=") for name in names)
 

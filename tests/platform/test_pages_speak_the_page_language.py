@@ -4,7 +4,8 @@ reaches in bokmål, and the public every page in bokmål and Spanish, and no
 text a person reads on them shows a catalogue's id (a fund, campaign, item,
 location, purpose, channel, role or audit action) where its name belongs,
 the English name of an entry that has one in the page's language, a time in
-UTC or written the ISO way, or a decimal point in a number."""
+UTC or written the ISO way, or a decimal point in a number. The exports'
+CSV headers are names in the page's language too."""
 
 from __future__ import annotations
 
@@ -249,6 +250,19 @@ def test_no_page_shows_a_time_in_utc_or_a_date_written_the_iso_way(
 def test_no_page_writes_a_number_with_a_decimal_point(readings, role, lang):
     crawled, _ = readings
     assert findings(crawled[role, lang], [], decimal_points_shown) == []
+
+
+def test_every_export_names_its_columns_in_the_page_language(readings):
+    crawled, entries = readings
+    headers = [(page, header) for reading in crawled.values()
+               for page, header in reading.headers]
+    assert headers, "the crawl reached the exports"
+    found = [f"{page}: {problem}" for page, header in headers
+             for problem in ids_shown(header, entries, "nb")
+             + english_names_shown(header, entries, "nb")
+             + [f"column {cell!r} is not a name" for cell in header
+                if re.fullmatch(r"[a-z0-9]+(?:[_-][a-z0-9]+)*", cell)]]
+    assert found == []
 
 
 def test_the_checks_find_what_they_look_for():
