@@ -40,8 +40,6 @@ bp = Blueprint(__name__)
 PAYERS = (STAFF, FINANCE, ADMIN)
 METHOD_LABELS = {"cash": N_("Cash"), "payment_card": N_("Payment card"),
                  "bank_transfer": N_("Bank transfer")}
-STATUS_LABELS = {"paid": N_("paid"), "pending": N_("pending"),
-                 "rejected": N_("rejected"), "reversed": N_("reversed")}
 # What a row of the year's totals adds up (disbursements/totals.py).
 REPORT_KINDS = {"all": N_("All payments"), "purpose": N_("Purpose"), "fund": N_("Fund")}
 DECIDERS = (FINANCE, ADMIN)
@@ -339,7 +337,7 @@ def client_csv(ctx, client_code):
     rows = ((oslo_day(i.created_at), ctx.gettext(PURPOSES.get(i.purpose, i.purpose)),
              ctx.gettext(METHOD_LABELS.get(i.method, i.method)),
              names.get(i.account, i.account),
-             ctx.gettext(STATUS_LABELS.get(i.status, i.status)),
+             ctx.gettext(service.STATUS_LABELS.get(i.status, i.status)),
              kroner(int(i.amount), ctx.lang)) for i in items)
     header = [ctx.gettext(title) for title in (
         N_("Date"), N_("Purpose"), N_("Method"), N_("Paid from"), N_("Status"),

@@ -64,9 +64,16 @@ class OwnApproval(Forbidden):
     message = N_("A second person must approve: you logged this disbursement.")
 
 
+STATUS_LABELS = {"paid": N_("paid"), "pending": N_("pending"),
+                 "rejected": N_("rejected"), "reversed": N_("reversed")}
+
+
 class WrongStatus(Conflict):
     code = "wrong_status"
     message = N_("The disbursement is %(status)s and cannot be changed that way.")
+
+    def __init__(self, status: str) -> None:
+        super().__init__(status=Label(STATUS_LABELS.get(status, status)))
 
 
 class DisbursementNotFound(NotFound):

@@ -14,7 +14,7 @@ from typing import Any
 from chalicelib.audit.service import SYSTEM, Actor
 from chalicelib.auth import ratelimit
 from chalicelib.core.mail import send_email
-from chalicelib.errors import N_, Conflict, Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import N_, Conflict, Forbidden, Label, NotFound, ValidationFailed
 from chalicelib.uow import Audit, UnitOfWork
 from chalicelib.volunteers import rules
 from chalicelib.volunteers.models import Volunteer, VolunteerEmail, VolunteerMatch
@@ -250,7 +250,9 @@ def change_status(volunteer_id: str, target: str, actor: Actor) -> Volunteer:
     if target not in rules.STATUSES or not rules.may_change_status(
         volunteer.status, target
     ):
-        raise StatusNotAllowed(current=volunteer.status, target=target)
+        raise StatusNotAllowed(
+            current=Label(rules.STATUSES.get(volunteer.status, volunteer.status)),
+            target=Label(rules.STATUSES.get(target, target)))
     until = rules.cleared_until(
         volunteer.declaration_signed_on,
         volunteer.police_seen_on,

@@ -17,3 +17,11 @@ def test_a_records_name_and_a_catalogue_label_in_a_message_follow_the_readers_la
 def test_a_name_missing_in_a_language_falls_back_to_bokmal_then_the_id():
     assert Names({"nb": "Jul"}, "christmas").in_language("es") == "Jul"
     assert Names({}, "christmas").in_language("es") == "christmas"
+
+
+def test_a_refusal_names_a_payments_status_in_the_readers_language():
+    from chalicelib.disbursements.service import WrongStatus
+
+    paid = WrongStatus("paid")
+    assert translate("nb", paid.message, **paid.params) == (
+        "Utbetalingen har status betalt og kan ikke endres slik.")

@@ -37,6 +37,9 @@ DECIMAL_POINT = re.compile(r"(?<![\d.])\d+\.\d+(?![\d.])")
 WORDS = {"nb": {"bank"}, "es": set()}
 
 
+LANGS = ("nb", "en", "es")
+
+
 class Entry(NamedTuple):
     catalogue: str
     id: str
@@ -45,8 +48,7 @@ class Entry(NamedTuple):
 
 def _labelled(catalogue: str, labels: dict[str, str]) -> list[Entry]:
     """A catalogue of codes whose names are msgids (English)."""
-    return [Entry(catalogue, code, {lang: translate(lang, label)
-                                    for lang in ("nb", "en", "es")})
+    return [Entry(catalogue, code, {lang: translate(lang, label) for lang in LANGS})
             for code, label in labels.items()]
 
 
@@ -60,16 +62,39 @@ def catalogue_entries() -> list[Entry]:
     from chalicelib.inkind.catalogue import LOCATIONS
     from chalicelib.inkind.models import Item
     from chalicelib.money import CHANNELS
+    from chalicelib.shelters.models import Shelter
 
     entries = [Entry("fund", f.fund_id, f.names.as_dict()) for f in Fund.scan()]
     entries += [Entry("campaign", c.campaign_id, c.names.as_dict())
                 for c in Campaign.scan()]
     entries += [Entry("item", i.item_id, i.names.as_dict()) for i in Item.scan()]
+    entries += [Entry("shelter", s.shelter_id, {lang: str(s.name) for lang in LANGS})
+                for s in Shelter.scan()]
     for name, labels in (("location", LOCATIONS), ("purpose", PURPOSES),
                          ("channel", CHANNELS), ("role", ROLE_NAMES),
-                         ("audit action", ACTIONS), ("audited record", RECORD_TYPES)):
+                         ("audit action", ACTIONS), ("audited record", RECORD_TYPES),
+                         *_code_lists()):
         entries += _labelled(name, labels)
     return entries
+
+
+def _code_lists() -> list[tuple[str, dict[str, str]]]:
+    """The other lists of codes pages show by name."""
+    from chalicelib.core.vocabulary import COUNTY_NAMES
+    from chalicelib.disbursements.routes import METHOD_LABELS, STATUS_LABELS
+    from chalicelib.funds.service import MOVEMENT_KINDS
+    from chalicelib.inkind.catalogue import KINDS, UNITS
+    from chalicelib.referrals.rules import DECLINE_REASONS, URGENCIES
+    from chalicelib.shelters.rules import SHELTER_TYPES
+    from chalicelib.volunteers import rules
+
+    return [("county", COUNTY_NAMES), ("payment method", METHOD_LABELS),
+            ("payment status", STATUS_LABELS), ("ledger entry", MOVEMENT_KINDS),
+            ("item kind", KINDS), ("unit", UNITS), ("urgency", URGENCIES),
+            ("decline reason", DECLINE_REASONS), ("shelter type", SHELTER_TYPES),
+            ("skill", rules.SKILLS), ("language level", rules.LEVELS),
+            ("availability", rules.AVAILABILITY), ("volunteer status", rules.STATUSES),
+            ("task status", rules.TASK_STATUSES)]
 
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta",

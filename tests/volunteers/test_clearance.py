@@ -9,6 +9,7 @@ import pytest
 from chalicelib.audit.service import SYSTEM
 from chalicelib.volunteers import service
 from chalicelib.volunteers.service import ClearanceMissing, StatusNotAllowed
+from chalicelib.web.i18n import translate
 from tests.conftest import bearer, json_body
 from tests.volunteers.helpers import days, make_volunteer
 
@@ -63,8 +64,12 @@ def test_the_status_follows_its_path_and_ended_is_final():
     assert service.change_status(volunteer, "paused", SYSTEM).status == "paused"
     assert service.change_status(volunteer, "active", SYSTEM).status == "active"
     assert service.change_status(volunteer, "ended", SYSTEM).status == "ended"
-    with pytest.raises(StatusNotAllowed):
+    with pytest.raises(StatusNotAllowed) as refused:
         service.change_status(volunteer, "active", SYSTEM)
+    assert translate("nb", refused.value.message, **refused.value.params) == (
+        translate("nb", "A volunteer cannot go from %(current)s to %(target)s.",
+                  current=translate("nb", "ended"), target=translate("nb", "active")))
+    assert "ended" not in translate("nb", refused.value.message, **refused.value.params)
 
 
 def test_bad_clearance_dates_are_named(client):
