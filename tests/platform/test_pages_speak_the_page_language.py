@@ -81,7 +81,8 @@ def catalogue_entries() -> list[Entry]:
 def _code_lists() -> list[tuple[str, dict[str, str]]]:
     """The other lists of codes pages show by name."""
     from chalicelib.core.vocabulary import COUNTY_NAMES
-    from chalicelib.disbursements.routes import METHOD_LABELS, STATUS_LABELS
+    from chalicelib.disbursements.routes import METHOD_LABELS
+    from chalicelib.disbursements.service import STATUS_LABELS
     from chalicelib.funds.service import MOVEMENT_KINDS
     from chalicelib.inkind.catalogue import KINDS, UNITS
     from chalicelib.referrals.rules import DECLINE_REASONS, URGENCIES
