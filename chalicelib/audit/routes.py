@@ -12,8 +12,9 @@ from chalicelib.web.routing import page
 from chalicelib.web.spreadsheet import csv_response, csv_text
 
 bp = Blueprint(__name__)
-# Who wrote an entry: a role, or the public (a donor, a pledge, a sign-up).
-WRITERS = {**ROLE_NAMES, "public": N_("The public")}
+# Who wrote an entry: a role, the public (a donor, a pledge, a sign-up) or
+# the system (a job, a webhook).
+WRITERS = {**ROLE_NAMES, "public": N_("The public"), "system": N_("The system")}
 CSV_HEADER = (N_("When (Norwegian time)"), N_("Time as stored (UTC)"), N_("User id"),
               N_("Roles"), N_("Action code"), N_("Record type"), N_("Record id"),
               N_("Digest"))

@@ -158,3 +158,13 @@ def test_only_admins_read_the_audit_log(client, session_as):
     for role in ("staff", "finance", "coordinator"):
         assert client.get("/staff/audit.csv",
                           headers=session_as(role).headers()).status_code == 403
+
+
+def test_the_viewer_names_roles_actions_and_record_types_in_bokmal(client, session_as):
+    entry("2026-11-29", 1, action="create", record=("disbursement", "d-1"))
+    page = client.get("/staff/audit?from=2026-11-29&to=2026-11-29",
+                      headers=session_as("admin").headers()).body.decode()
+    row = page.split("<tbody>")[1].split("</tr>")[-2]
+    assert "(Ansatt)" in row and "Opprettet" in row and "Utbetaling til klient" in row
+    assert '<code translate="no">d-1</code>' in row
+    assert '<option value="read">Lest</option>' in page  # the action filter

@@ -54,8 +54,8 @@ def _labelled(catalogue: str, labels: dict[str, str]) -> list[Entry]:
 
 def catalogue_entries() -> list[Entry]:
     """The demo's records and the code lists pages name by name."""
+    from chalicelib.audit.routes import WRITERS
     from chalicelib.audit.service import ACTIONS, RECORD_TYPES
-    from chalicelib.auth.roles import ROLE_NAMES
     from chalicelib.donations.models import Campaign
     from chalicelib.funds.models import Fund
     from chalicelib.funds.purposes import PURPOSES
@@ -71,7 +71,7 @@ def catalogue_entries() -> list[Entry]:
     entries += [Entry("shelter", s.shelter_id, {lang: str(s.name) for lang in LANGS})
                 for s in Shelter.scan()]
     for name, labels in (("location", LOCATIONS), ("purpose", PURPOSES),
-                         ("channel", CHANNELS), ("role", ROLE_NAMES),
+                         ("channel", CHANNELS), ("role", WRITERS),
                          ("audit action", ACTIONS), ("audited record", RECORD_TYPES),
                          *_code_lists()):
         entries += _labelled(name, labels)
