@@ -9,6 +9,7 @@ import pytest
 
 from chalicelib.audit.models import AuditEntry
 from chalicelib.audit.service import Actor
+from chalicelib.core.clock import oslo_time
 from chalicelib.errors import ValidationFailed
 from chalicelib.funds import admin, rules
 from chalicelib.funds.models import Fund
@@ -104,6 +105,8 @@ def test_the_admin_page_says_the_change_waits_and_finance_sees_an_approve_button
     finance = session_as("finance")
     listing = client.get("/staff/funds?lang=en", headers=finance.headers()).body.decode()
     assert 'value="approve_rules"' in listing
+    asked = rules.pending(Fund.get("christmas"))["requested_at"]
+    assert f"at {oslo_time(asked, zone=True)}." in listing and asked[:10] not in listing
     headers, body = finance.form({"action": "approve_rules", "fund_id": "christmas"})
     client.post("/staff/funds", body=body, headers=headers)
     assert not Fund.get("christmas").restricted
