@@ -157,6 +157,7 @@ RECORD_TYPES = {
     "retention-run": N_("Retention run"),
     "user": N_("User"),
     "vipps_charge": N_("Vipps monthly charge"),
+    "vipps_event": N_("Vipps event"),
     "vipps_settlement": N_("Vipps settlement"),
     "volunteer": N_("Volunteer (person)"),
     "volunteer-clearance": N_("Volunteer clearance"),
