@@ -175,8 +175,7 @@ def record_ids() -> set[str]:
 
 NORWEGIAN_WORDS = {"transport", "administrasjon"}
 # Pages where staff still type ids, so the page shows them as examples.
-IDS_TYPED_ON = {"/staff/inkind/catalogue": "a kit's contents are typed as soap:1, towel:2",
-                "/staff/audit": "an audit entry names the exact record it touched"}
+IDS_TYPED_ON = {"/staff/audit": "an audit entry names the exact record it touched"}
 
 
 @pytest.mark.parametrize("role", sorted(ALL_ROLES))
