@@ -51,6 +51,15 @@ class DeliveryRefused(DomainError):
     message = N_("Skatteetaten refused the delivery: %(reason)s")
 
 
+class RequestsWithdrawn(DomainError):
+    """Ours, not Skatteetaten's: a unit's request went after it was prepared."""
+
+    code = "requests_withdrawn"
+    status = 409
+    message = N_("Deduction requests in this delivery were withdrawn after it was "
+                 "prepared (%(count)s). Nothing was sent; prepare a new delivery.")
+
+
 class NoAccessToken(DomainError):
     code = "maskinporten_refused"
     status = 502
@@ -138,7 +147,7 @@ def _open_numbers(delivery: TaxDelivery, rows: list[TaxReported], actor: Actor,
     requests = {str(r.unit_key): r for r in TaxRequest.batch_get(keys)}
     missing = set(keys) - requests.keys()
     if missing:  # withdrawn since it was prepared: its number is gone
-        raise DeliveryRefused(reason=f"{len(missing)} request(s) withdrawn")
+        raise RequestsWithdrawn(count=len(missing))
     return {key: crypto.unseal(crypto.Sealed(str(r.id_sealed), str(r.id_key)),
                                {"unit": key}) for key, r in requests.items()}
 

@@ -221,3 +221,18 @@ def test_without_the_organisations_settings_nothing_is_sent_and_the_names_are_gi
         delivery.send(YEAR, prepared.delivery_id, FINANCE_USER)
     assert "TAX_ORGANISATION_NUMBER" in str(refused.value.params)
     assert skatteetaten.deliveries == {} and skatteetaten.grants == []
+
+
+def test_a_request_withdrawn_after_preparing_stops_the_send_with_our_own_reason(
+        skatteetaten):
+    from chalicelib.tax import requests
+    from chalicelib.web.i18n import translate
+
+    two_donors()
+    prepared = delivery.prepare(YEAR, FINANCE_USER)
+    requests.withdraw(YEAR, "kari@example.org")
+    with pytest.raises(delivery.RequestsWithdrawn) as refused:
+        delivery.send(YEAR, prepared.delivery_id, FINANCE_USER)
+    assert skatteetaten.deliveries == {}  # nothing reached Skatteetaten
+    nb = translate("nb", refused.value.message, **refused.value.params)
+    assert "(1)" in nb and "Skatteetaten" not in nb
