@@ -31,6 +31,12 @@ def _moment(moment: datetime | str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def oslo_date_of(moment: datetime | str) -> date:
+    """The calendar day in Oslo at a stored moment (an ISO string in UTC or
+    an aware datetime): the day a gift at 00:30 Oslo time belongs to."""
+    return _moment(moment).astimezone(OSLO).date()
+
+
 def oslo_time(moment: datetime | str | None, zone: bool = False) -> str:
     """`02.12.2026 03:30` in Oslo time, for pages and mails; with `zone`,
     the zone's own abbreviation follows (`02.12.2026 03:30 CET`, `CEST` in

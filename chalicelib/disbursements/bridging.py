@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from typing import NamedTuple
 
 from chalicelib.audit.service import Actor, record
+from chalicelib.core.clock import oslo_date
 from chalicelib.disbursements.models import Bridging
 from chalicelib.disbursements.service import check_client_code, client_total_30_days
 from chalicelib.errors import N_, ValidationFailed
@@ -48,7 +49,7 @@ def payout_date(client_code: str) -> str | None:
 def bridged_now(actor: Actor, today: date | None = None) -> list[Bridged]:
     """Clients whose welfare payout is still to come, soonest first. Each
     client shown is audit-logged. The table holds a few dozen items."""
-    today = today or date.today()
+    today = today or oslo_date()
     rows = []
     for item in Bridging.scan():
         payout = date.fromisoformat(item.expected_payout)

@@ -3,14 +3,12 @@ per-client views, bridging, cash boxes and reports."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from chalice import Blueprint
 
 from chalicelib import idempotency
 from chalicelib.audit.service import record, record_many
 from chalicelib.auth.roles import ADMIN, FINANCE, STAFF
-from chalicelib.core.clock import oslo_day
+from chalicelib.core.clock import oslo_date, oslo_day
 from chalicelib.disbursements import bridging, cashbox, service, totals
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.purposes import PURPOSES
@@ -168,7 +166,7 @@ def bridging_api(ctx, client_code):
 
 
 def _year(ctx) -> int:
-    year = ctx.query.get("year") or str(date.today().year)
+    year = ctx.query.get("year") or str(oslo_date().year)
     if not (year.isdigit() and len(year) == 4):
         raise ValidationFailed({"year": N_("Give a year.")})
     return int(year)

@@ -14,6 +14,7 @@ from typing import Any, NamedTuple
 from pynamodb.expressions.update import Action
 
 from chalicelib.audit.service import SYSTEM, Actor, entry_write
+from chalicelib.core.clock import oslo_date_of
 from chalicelib.donations.models import (
     Campaign,
     Donation,
@@ -160,7 +161,10 @@ def donor_marker(donation: Donation) -> str:
 
 
 def day_key(donation: Donation) -> str:
-    return "#".join(("day", str(donation.credited_at)[:10], str(donation.fund_id),
+    """The day totals' key: the Oslo day the gift was credited (the day the
+    donation list and the accountant's export take), fund, channel, campaign."""
+    day = oslo_date_of(str(donation.credited_at)).isoformat()
+    return "#".join(("day", day, str(donation.fund_id),
                      str(donation.channel), str(donation.campaign_id or "-")))
 
 
@@ -174,7 +178,7 @@ def _add_to_total(year: str, key: str, count: int, paid: int, back: int) -> Writ
 def _totals_change(donation: Donation, amount: int, refunded: int,
                    new: bool) -> list[Write]:
     """The yearly totals' share of a credit (`new`) or a refund."""
-    year = str(donation.credited_at)[:4]
+    year = str(oslo_date_of(str(donation.credited_at)).year)  # Oslo's, as its day
     rows = [(day_key(donation), int(new), amount, refunded)]
     if donation.thanks_name:
         rows.append((f"thanks#{donation.thanks_name}", int(new), amount, refunded))

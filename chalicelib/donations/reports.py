@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 
+from chalicelib.core.clock import oslo_date
 from chalicelib.core.thanks import ThankedGiver
 from chalicelib.donations.models import Donation, DonationTotal, WebhookAttention
 from chalicelib.errors import N_, ValidationFailed
@@ -37,7 +38,7 @@ def _day(text: str, default: date, name: str) -> date:
 
 def parse_filter(query: dict[str, str], today: date | None = None) -> DonationFilter:
     """Filters from a query string; the default is this month and the last two."""
-    today = today or date.today()
+    today = today or oslo_date()
     month, year = today.month - 2, today.year
     if month < 1:
         month, year = month + 12, year - 1

@@ -9,6 +9,7 @@ import re
 from datetime import date
 from typing import NamedTuple
 
+from chalicelib.core.clock import oslo_date
 from chalicelib.donations.models import Campaign
 from chalicelib.donations.settings import donation_settings
 from chalicelib.errors import N_, Conflict, DomainError, NotFound, ValidationFailed
@@ -149,7 +150,7 @@ def find_active_campaign(
         campaign = Campaign.get(campaign_id)
     except Campaign.DoesNotExist:
         return None
-    day = (today or date.today()).isoformat()
+    day = (today or oslo_date()).isoformat()
     if not campaign.active or not campaign.starts <= day <= campaign.ends:
         return None
     return campaign

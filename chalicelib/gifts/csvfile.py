@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from chalicelib.core.clock import oslo_date
 from chalicelib.errors import N_
 from chalicelib.money import parse_nok
 
@@ -69,7 +70,7 @@ def parse_date(text: str, today: date | None = None) -> str | None:
         value = date(*map(int, parts)) if parts else None
     except ValueError:
         return None
-    if value is None or value.year < 2000 or value > (today or date.today()):
+    if value is None or value.year < 2000 or value > (today or oslo_date()):
         return None
     return value.isoformat()
 

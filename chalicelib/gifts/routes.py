@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 from chalice import Blueprint
 
 from chalicelib.audit.service import record
 from chalicelib.auth.roles import ADMIN, FINANCE
+from chalicelib.core.clock import oslo_date
 from chalicelib.core.thanks import register_money_givers
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.funds.service import account_names, list_funds
@@ -77,7 +77,7 @@ def _import_json(draft) -> dict:
 @api(bp, "/api/gifts", roles=MONEY_ROLES, query={"year": text(4, pattern="^[0-9]+$")},
      answer=obj({"gifts": array(GIFT, 100000)}))
 def gifts_of_year_api(ctx):
-    year = ctx.query.get("year") or str(date.today().year)
+    year = ctx.query.get("year") or str(oslo_date().year)
     if not year.isdigit():
         raise ValidationFailed({"year": N_("Give a year.")})
     gifts = service.gifts_of_year(int(year))
@@ -127,9 +127,9 @@ def gifts_page(ctx):
     if ctx.method == "POST":
         service.record_gift(_form_gift(ctx.form()), ctx.user.actor)
         return ctx.redirect("/staff/gifts", flash=N_("The gift was recorded."))
-    record(ctx.user.actor, "read", "gift", f"list-{date.today().year}")
+    record(ctx.user.actor, "read", "gift", f"list-{oslo_date().year}")
     gifts = sorted(
-        service.gifts_of_year(date.today().year),
+        service.gifts_of_year(oslo_date().year),
         key=lambda g: g.created_at,
         reverse=True,
     )[:50]
@@ -138,7 +138,7 @@ def gifts_page(ctx):
         fund_options=_fund_options(ctx),
         fund_names=account_names(ctx.lang),
         gifts=gifts,
-        today=date.today().isoformat(),
+        today=oslo_date().isoformat(),
     )
 
 

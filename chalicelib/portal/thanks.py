@@ -14,9 +14,10 @@ cash) keep what finance recorded."""
 from __future__ import annotations
 
 from collections import defaultdict
+from datetime import UTC, datetime
 from typing import Any, NamedTuple
 
-from chalicelib.core.clock import now_utc
+from chalicelib.core.clock import OSLO, oslo_date, oslo_date_of
 from chalicelib.errors import N_, Conflict, ValidationFailed
 from chalicelib.idempotency import Idempotent
 from chalicelib.portal.changing import change_record, replayed
@@ -52,15 +53,19 @@ def parse(form: dict[str, str]) -> Thanks:
 def _this_years(email: str) -> list[Any]:
     from chalicelib.donations.models import Donation
 
-    year = str(now_utc().year)  # the totals' year of a credit (UTC)
-    return [d for d in Donation.by_email.query(email, Donation.credited_at
-                                               .startswith(year)) if d.credited]
+    # the totals' year of a credit is Oslo's: its first and last moment in UTC
+    year = oslo_date().year
+    first, after = (datetime(y, 1, 1, tzinfo=OSLO).astimezone(UTC)
+                    .isoformat(timespec="seconds") for y in (year, year + 1))
+    return [d for d in Donation.by_email.query(
+        email, Donation.credited_at.between(first, after))
+        if d.credited and str(d.credited_at) < after]
 
 
 def current(gifts: list[GiftLine]) -> Thanks:
     """The choice of the donor's newest card or Vipps gift this year (none:
     not thanked), from the donor's gift lines."""
-    year = now_utc().year
+    year = oslo_date().year
     online = [g for g in gifts if g.channel in ONLINE and g.day[:4] == str(year)]
     newest = max(online, key=lambda g: (g.day, g.receipt), default=None)
     name = newest.thanks_name if newest else ""
@@ -105,7 +110,8 @@ def _gift_writes(email: str, wanted: Thanks) -> list[Any]:
             Donation.version.set(read + 1)], condition=Donation.version == read))
         for name, sign in ((old, -1), (wanted.name, 1)):
             if name:
-                row = moved[(str(gift.credited_at)[:4], f"thanks#{name}")]
+                year = str(oslo_date_of(str(gift.credited_at)).year)
+                row = moved[(year, f"thanks#{name}")]
                 row[0] += sign
                 row[1] += sign * int(gift.amount)
                 row[2] += sign * int(gift.refund_applied)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from chalice import Blueprint
 
 from chalicelib.auth.roles import ADMIN, COORDINATOR, STAFF, VOLUNTEER
+from chalicelib.core.clock import oslo_date
 from chalicelib.errors import N_, ValidationFailed
 from chalicelib.volunteers import hours, rules, service, tasks
 from chalicelib.volunteers.signup import is_spam, parse_signup
@@ -229,7 +228,7 @@ def log_hours(ctx, task_id):
      query={"year": text(4, pattern="^[0-9]{4}$")},
      answer=obj({"year": integer(), "minutes": integer(), "months": {}}))
 def hour_totals(ctx):
-    year = ctx.query.get("year") or str(date.today().year)
+    year = ctx.query.get("year") or str(oslo_date().year)
     if not year.isdigit() or len(year) != 4:
         raise ValidationFailed({"year": N_("Enter a year like 2026.")})
     return ctx.json_response(

@@ -6,6 +6,7 @@ import base64
 import json
 from datetime import date
 
+from chalicelib.core.clock import oslo_date
 from chalicelib.core.thanks import money_givers
 from chalicelib.donations.models import Donation, DonationTotal
 from chalicelib.donations.webhook import handle_event
@@ -91,7 +92,7 @@ def test_a_forged_page_link_is_refused_with_a_message_and_the_filters_kept(
         client, funds, session_as):
     give(1, 100)
     forged = base64.urlsafe_b64encode(json.dumps(
-        {"m": date.today().strftime("%Y-%m"),
+        {"m": oslo_date().strftime("%Y-%m"),
          "k": {"donation_id": {"S": ""}, "month": {"S": "x"}}}).encode()).decode()
     for cursor in (forged, "not-a-cursor", "e30"):
         response = client.get(f"/api/donations?cursor={cursor}", headers=bearer("finance"))
@@ -126,3 +127,15 @@ def test_the_yearly_totals_never_hold_a_donor_email(funds):
     give(1, 100, email="kari.nordmann@example.org")
     keys = [str(row.key) for row in DonationTotal.scan()]
     assert keys and not any("kari" in key or "@" in key for key in keys)
+
+
+def test_a_gift_after_midnight_in_oslo_counts_in_that_days_and_years_totals():
+    from chalicelib.donations.crediting import _totals_change, day_key
+
+    gift = Donation("pi_midnight", credited_at="2026-12-31T23:30:00+00:00",
+                    fund_id="general", channel="stripe", amount=100_00)
+    assert day_key(gift).startswith("day#2027-01-01#general#stripe")
+    assert len(_totals_change(gift, 100_00, 0, new=True)) == 2  # the day, the donor
+    before = Donation("pi_evening", credited_at="2026-12-31T22:30:00+00:00",
+                      fund_id="general", channel="stripe", amount=100_00)
+    assert day_key(before).startswith("day#2026-12-31#")
