@@ -11,6 +11,7 @@ from chalice.test import Client
 
 from app import app
 from chalicelib.core import mail
+from chalicelib.core.clock import oslo_date
 from chalicelib.core.models import OutboxMessage
 from chalicelib.funds.models import Fund
 from chalicelib.gifts import service as gifts
@@ -100,7 +101,7 @@ def test_a_volunteer_gets_one_reminder_in_the_warning_period_and_one_in_the_last
     assert run_job("clearance_reminders") == "skipped"
     [first] = reminder_mails("ana@example.org")
     assert first.subject == "Tu certificado de antecedentes penales caduca pronto"
-    expires = (datetime.now(UTC) + timedelta(days=20)).date()
+    expires = oslo_date() + timedelta(days=20)
     assert expires.strftime("%d.%m.%Y") in first.body  # the Spanish text, her language
     assert reminder_mails("bo@example.org") == []
     # The next days, again and again: nothing new until the last week.

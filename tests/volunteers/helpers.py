@@ -4,9 +4,10 @@ real service functions."""
 from __future__ import annotations
 
 import itertools
-from datetime import date, timedelta
+from datetime import timedelta
 
 from chalicelib.audit.service import SYSTEM
+from chalicelib.core.clock import oslo_date
 from chalicelib.volunteers import service, tasks
 from chalicelib.volunteers.signup import parse_signup
 
@@ -30,12 +31,12 @@ def signup_data(**overrides) -> dict:
 
 
 def days(n: int) -> str:
-    return (date.today() + timedelta(days=n)).isoformat()
+    return (oslo_date() + timedelta(days=n)).isoformat()  # days are Oslo's
 
 
 def next_weekday(hour: int = 10, weekday: int = 1, weeks: int = 1) -> str:
     """A coming day (Tuesday by default) at `hour`."""
-    today = date.today()
+    today = oslo_date()
     ahead = (weekday - today.weekday()) % 7 + 7 * (weeks - 1) or 7
     return f"{(today + timedelta(days=ahead)).isoformat()}T{hour:02d}:00"
 
