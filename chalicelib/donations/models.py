@@ -193,9 +193,10 @@ class DonationTotal(BaseModel):
     """Totals kept by every credit and refund, so that lists and yearly
     figures read a few small items instead of every donation of a period.
 
-    Under `year` (YYYY of the credit), by `key`:
+    Under `year` (YYYY of the credit's day in Oslo), by `key`:
     - `day#YYYY-MM-DD#<fund>#<channel>#<campaign or ->`: donations credited
-      that day (UTC, as `Donation.credited_at`), øre paid and øre refunded
+      that day in Oslo (the day of `Donation.credited_at` there, as the
+      donation list and the export read days), øre paid and øre refunded
       since (a refund counts on the day its donation was credited);
     - `donor#<digest>`: one marker per donor of the year (a digest of the
       email, else the subscription or payment id; never the email itself);
